@@ -1,0 +1,269 @@
+"""Thai dates: Buddhist Era formatting, and parsing of the dates and times principals type."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+BE_OFFSET = 543
+FUTURE_TOLERANCE = timedelta(minutes=5)
+MAX_AGE = timedelta(days=365)
+
+THAI_MONTHS = (
+    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+)
+THAI_MONTHS_SHORT = (
+    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+)
+_THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+_TO_THAI = str.maketrans("0123456789", _THAI_DIGITS)
+_FROM_THAI = str.maketrans(_THAI_DIGITS, "0123456789")
+
+
+# ---------------------------------------------------------------- formatting
+
+def to_thai_digits(s: str) -> str:
+    """Replace the ASCII digits 0-9 in s with the Thai digits ๐-๙."""
+    return s.translate(_TO_THAI)
+
+
+def _local(d: date | datetime) -> date | datetime:
+    """Aware datetimes move to Bangkok time; dates and naive datetimes are kept."""
+    if isinstance(d, datetime) and d.tzinfo is not None:
+        return d.astimezone(BANGKOK)
+    return d
+
+
+def be_year(d: date | datetime) -> int:
+    """Return the Buddhist Era year of d (aware datetimes are read in Bangkok time)."""
+    return _local(d).year + BE_OFFSET
+
+
+def format_date(d: date | datetime, style: str = "full", thai_digits: bool = False) -> str:
+    """Format d as "22 พฤศจิกายน 2569" (full) or "22 พ.ย. 69" (short)."""
+    d = _local(d)
+    if style == "full":
+        text = f"{d.day} {THAI_MONTHS[d.month - 1]} {be_year(d)}"
+    elif style == "short":
+        text = f"{d.day} {THAI_MONTHS_SHORT[d.month - 1]} {be_year(d) % 100:02d}"
+    else:
+        raise ValueError(f"unknown style: {style!r}")
+    return to_thai_digits(text) if thai_digits else text
+
+
+def format_datetime(dt: datetime, style: str = "full", thai_digits: bool = False) -> str:
+    """Format dt as "22 พฤศจิกายน 2569 เวลา 14.30 น." (full) or "22 พ.ย. 69 14.30 น." (short)."""
+    dt = _local(dt)
+    sep = " เวลา " if style == "full" else " "
+    text = format_date(dt, style) + sep + f"{dt.hour}.{dt.minute:02d} น."
+    return to_thai_digits(text) if thai_digits else text
+
+
+# ------------------------------------------------------------------- parsing
+
+class DateParseError(ValueError):
+    """A typed date/time that cannot be accepted; str() is a polite Thai message for the user."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason  # "unreadable", "future", "invalid_date" or "too_old"
+
+
+_LAST_NIGHT = "last night"  # sentinel day: its date depends on the hour given
+_NOW_WORDS = re.compile(r"ตอนนี้|เมื่อกี้|เมื่อกี๊|เมื่อสักครู่|just now|now")
+_FILLER = re.compile(r"(?:[\s,\-@]|วันที่|เมื่อ|เวลา|ตอน|ประมาณ|นาฬิกา|น\.?|ครับ|ค่ะ|คะ|นะ|at|on)*")
+_DAYS_AGO = {"เมื่อวานซืน": 2, "วานซืน": 2, "เมื่อวานนี้": 1, "เมื่อวาน": 1,
+             "yesterday": 1, "วันนี้": 0, "today": 0}
+_NOT_A_YEAR = r"(?!\d|[.:]\d|\s*(?:นาฬิกา|โมง|ทุ่ม|น\.|น(?![\u0e00-\u0e7f])))"
+_MINUTES = r"(?:\s*[.:]\s*(?P<mm>\d{2})|\s*(?P<half>ครึ่ง)|\s*(?P<nm>\d{1,2})\s*นาที)?"
+
+
+def _month_spellings():
+    """Yield (spelling without dots, regex, month number) for every accepted month name."""
+    for number, (full, short) in enumerate(zip(THAI_MONTHS, THAI_MONTHS_SHORT), 1):
+        spoken = re.sub(r"(คม|ยน|พันธ์)$", "", full)  # "พฤศจิกา", "กุมภา", ...
+        yield full, full, number
+        yield spoken, spoken, number
+        yield short.replace(".", ""), r"\.?".join(short.strip(".").split(".")) + r"\.?", number
+
+
+_MONTH_SPELLINGS = sorted(_month_spellings(), key=lambda t: -len(t[0]))  # longest first
+_MONTH_NUMBER = {name: number for name, _, number in _MONTH_SPELLINGS}
+_MONTH_RE = "|".join(rx for _, rx, _ in _MONTH_SPELLINGS)
+
+_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)t?")
+_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?!\d)")
+_NUMERIC_NO_YEAR = re.compile(r"(?<![\d.:])(\d{1,2})/(\d{1,2})(?![\d/])")
+_NAMED = re.compile(rf"(?<!\d)(\d{{1,2}})\s*({_MONTH_RE})\s*(?:(?:พ\.?ศ\.?|ค\.?ศ\.?)?\s*(\d{{4}}|\d{{2}}){_NOT_A_YEAR})?")
+_RELATIVE = re.compile("|".join(sorted(_DAYS_AGO, key=len, reverse=True)) + r"|เมื่อคืน(?:นี้)?|last night")
+
+
+def _shift(offset: int, low: int, high: int):
+    """Hour rule: n in [low, high] becomes n + offset, anything else is no valid hour."""
+    return lambda n: n + offset if low <= n <= high else None
+
+
+def _plain_moong(n: int) -> int | None:
+    """"N โมง" alone: 1-5 is afternoon (the Thai 6-hour clock), 6-23 is taken as written."""
+    return n + 12 if 1 <= n <= 5 else (n if 6 <= n <= 23 else None)
+
+
+_N = r"(?<![\d.:])(?P<h>\d{1,2})"
+_TIME_RULES = [(re.compile(rx + _MINUTES), rule) for rx, rule in [
+    (r"เที่ยงคืน", lambda n: 0),
+    (r"เที่ยง(?:วัน|ตรง)?", lambda n: 12),
+    (r"บ่าย\s*โมง", lambda n: 13),
+    (r"บ่าย\s*(?P<h>\d{1,2})(?:\s*โมง)?", _shift(12, 1, 5)),
+    (r"ตี\s*(?P<h>\d{1,2})", _shift(0, 1, 5)),
+    (_N + r"\s*ทุ่ม", _shift(18, 1, 5)),
+    (_N + r"\s*โมง\s*เช้า", _shift(0, 1, 11)),
+    (_N + r"\s*โมง\s*เย็น", _shift(12, 1, 6)),
+    (_N + r"\s*โมง", _plain_moong),
+]] + [
+    (re.compile(_N + r"[:.](?P<mm>\d{2})(?::(?P<sec>\d{2}))?(?!\d)"), _shift(0, 0, 23)),
+    (re.compile(_N + r"\s*นาฬิกา(?:\s*(?P<nm>\d{1,2})\s*นาที)?"), _shift(0, 0, 23)),
+]
+
+
+def _example(now: datetime) -> str:
+    """A valid example for error messages: now, written as d/m/BE h.mm."""
+    return f"{now.day}/{now.month}/{be_year(now)} {now.hour}.{now.minute:02d}"
+
+
+def _cut(s: str, m: re.Match) -> str:
+    """Remove the matched part of s, leaving a space so neighbours stay apart."""
+    return s[:m.start()] + " " + s[m.end():]
+
+
+def _ce_year(text: str) -> int:
+    """Typed year to Christian year: 2 digits are always BE, 4 digits >= 2400 are BE."""
+    year = int(text)
+    if len(text) == 2:
+        year += 2500
+    return year - BE_OFFSET if year >= 2400 else year
+
+
+def _make_date(year: int, month: int, day: int, now: datetime) -> date:
+    """Build a date or explain politely why that day does not exist."""
+    example = _example(now)
+    if not 1 <= month <= 12:
+        raise DateParseError(f"ไม่มีเดือนที่ {month} กรุณาระบุเดือน 1–12 เช่น {example}", "invalid_date")
+    if not 1 <= year <= 9998:
+        raise DateParseError(f"ปี {year} ไม่ถูกต้อง กรุณาตรวจสอบอีกครั้ง เช่น {example}", "invalid_date")
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    if not 1 <= day <= last:
+        raise DateParseError(
+            f"ไม่มีวันที่ {day} ในเดือน{THAI_MONTHS[month - 1]} {year + BE_OFFSET} "
+            f"(เดือนนี้มีถึงวันที่ {last}) กรุณาตรวจสอบวันที่อีกครั้ง เช่น {example}", "invalid_date")
+    return date(year, month, day)
+
+
+def _recent_date(month: int, day: int, now: datetime) -> date:
+    """A date typed without a year: this year, or last year if that day has not come yet."""
+    year = now.year - 1 if (month, day) > (now.month, now.day) else now.year
+    return _make_date(year, month, day, now)
+
+
+def _named_date(m: re.Match, now: datetime) -> date:
+    """"22 พ.ย. 69", "22 พฤศจิกายน 2569", "22 พย" (no year: the most recent such day)."""
+    month = _MONTH_NUMBER[m[2].replace(".", "")]
+    if m[3]:
+        return _make_date(_ce_year(m[3]), month, int(m[1]), now)
+    return _recent_date(month, int(m[1]), now)
+
+
+def _relative_date(word: str, now: datetime) -> date | str:
+    """"วันนี้", "เมื่อวาน", ... to a date; "เมื่อคืน" stays a sentinel until the hour is known."""
+    if word in _DAYS_AGO:
+        return now.date() - timedelta(days=_DAYS_AGO[word])
+    return _LAST_NIGHT
+
+
+_DATE_RULES = [
+    (_ISO, lambda m, now: _make_date(int(m[1]), int(m[2]), int(m[3]), now)),
+    (_NUMERIC, lambda m, now: _make_date(_ce_year(m[4]), int(m[3]), int(m[1]), now)),
+    (_NAMED, lambda m, now: _named_date(m, now)),
+    (_NUMERIC_NO_YEAR, lambda m, now: _recent_date(int(m[2]), int(m[1]), now)),
+    (_RELATIVE, lambda m, now: _relative_date(m[0], now)),
+]
+
+
+def _extract_date(s: str, now: datetime) -> tuple[date | str | None, str]:
+    """Find the first date in s; return it (or None) and s without it."""
+    for pattern, build in _DATE_RULES:
+        m = pattern.search(s)
+        if m:
+            return build(m, now), _cut(s, m)
+    return None, s
+
+
+def _extract_time(s: str) -> tuple[time | None, str]:
+    """Find the first time of day in s; return it (or None) and s without it."""
+    for pattern, to_hour in _TIME_RULES:
+        m = pattern.search(s)
+        if m:
+            return _make_time(m, to_hour), _cut(s, m)
+    return None, s
+
+
+def _make_time(m: re.Match, to_hour) -> time:
+    """Turn a time match into a time, or explain that no such time exists."""
+    g = m.groupdict()
+    hour = to_hour(int(g["h"]) if g.get("h") else 0)
+    minute = 30 if g.get("half") else int(g.get("mm") or g.get("nm") or 0)
+    second = int(g.get("sec") or 0)
+    if hour is None or minute > 59 or second > 59:
+        raise DateParseError(f"ไม่มีเวลา {m[0].strip()} กรุณาตรวจสอบอีกครั้ง "
+                             "(ชั่วโมง 0–23 นาที 0–59) เช่น 14.30 หรือ บ่าย 2 โมง", "invalid_date")
+    return time(hour, minute, second)
+
+
+def _resolve_day(day: date | str | None, clock: time, now: datetime) -> date:
+    """No day means today; "เมื่อคืน" before 6 a.m. means early this morning, else yesterday."""
+    if day is None:
+        return now.date()
+    if day == _LAST_NIGHT:
+        return now.date() - timedelta(days=0 if clock.hour < 6 else 1)
+    return day
+
+
+def _check_range(dt: datetime, now: datetime) -> None:
+    """Refuse times in the future (beyond a small tolerance) and more than a year ago."""
+    if dt > now + FUTURE_TOLERANCE:
+        raise DateParseError(
+            f"เวลาที่ระบุยังไม่ถึง ({format_datetime(dt, 'short')} แต่ตอนนี้คือ "
+            f"{format_datetime(now, 'short')}) กรุณาตรวจสอบอีกครั้ง เช่น {_example(now)}", "future")
+    if dt < now - MAX_AGE:
+        raise DateParseError(
+            f"วันที่ที่ระบุ ({format_date(dt)}) ย้อนหลังเกิน 1 ปี ระบบนี้ใช้รายงานเหตุการณ์ที่เพิ่งเกิดขึ้น "
+            f"กรุณาตรวจสอบวันที่และปีอีกครั้ง เช่น {_example(now)}", "too_old")
+
+
+def _missing_time(text: str, day: date | str, now: datetime) -> DateParseError:
+    """The error for a day typed without a time of day."""
+    if day == _LAST_NIGHT:
+        return DateParseError("กรุณาระบุเวลาของเมื่อคืนด้วย เช่น เมื่อคืน 2 ทุ่ม หรือ เมื่อคืน ตี 2", "unreadable")
+    return DateParseError(f"กรุณาระบุเวลาที่เกิดเหตุด้วย เช่น {text} {now.hour}.{now.minute:02d}", "unreadable")
+
+
+def parse_datetime(text: str, now: datetime) -> datetime:
+    """Parse a date and time typed in Thai or English into an aware Asia/Bangkok datetime."""
+    if now.tzinfo is None:
+        raise ValueError("now must be a timezone-aware datetime")
+    now = now.astimezone(BANGKOK)
+    s = re.sub(r"\s+", " ", (text or "").translate(_FROM_THAI).replace("\u200b", "")).strip().lower()
+    if _NOW_WORDS.fullmatch(s):
+        return now.replace(second=0, microsecond=0)
+    day, rest = _extract_date(s, now)
+    clock, rest = _extract_time(rest)
+    if (day is None and clock is None) or not _FILLER.fullmatch(rest):
+        raise DateParseError(
+            f"ยังอ่านวันที่และเวลาไม่ออก กรุณาพิมพ์ใหม่ เช่น {_example(now)} หรือ เมื่อวาน บ่าย 2", "unreadable")
+    if clock is None:
+        raise _missing_time(" ".join((text or "").split()), day, now)
+    result = datetime.combine(_resolve_day(day, clock, now), clock, tzinfo=BANGKOK)
+    _check_range(result, now)
+    return result
