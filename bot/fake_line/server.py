@@ -1,0 +1,288 @@
+"""A fake LINE platform on loopback: the Messaging API the bot calls, and the webhooks it receives.
+
+Point line-bot-sdk at it with `Configuration(host=platform.base_url)`; plug the bot's
+webhook in through `platform.deliver`. Time comes from an injected clock, so tests move
+time forward instead of sleeping.
+"""
+from __future__ import annotations
+
+import copy
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+import requests
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from bot.fake_line.api import REPLY_TOKEN_LIFETIME, MessagingApiEndpoints
+from bot.fake_line.events import EventBuilder, new_user_id, signature, webhook_body
+
+Deliverer = Callable[[bytes, str], int]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Messages LINE accepted for one chat: by reply, push or multicast."""
+
+    kind: str
+    to: str
+    messages: list[dict]
+    retry_key: str | None
+    at: datetime
+
+
+@dataclass
+class _Failure:
+    prefix: str
+    status: int
+    times: int
+    body: dict | None
+    delay: float
+
+
+@dataclass
+class _Content:
+    data: bytes
+    content_type: str
+    pending: int = 0
+    gone: bool = False
+
+
+@dataclass
+class _ReplyToken:
+    chat_id: str
+    issued_at: datetime
+    used: bool = False
+
+
+@dataclass
+class FakeClock:
+    """A settable clock for the platform (and the app): call it for the time, advance it by hand."""
+
+    current: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta) -> datetime:
+        """Move time forward by timedelta keywords, e.g. advance(seconds=61)."""
+        self.current += timedelta(**delta)
+        return self.current
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:  # one line per request drowns test output
+        pass
+
+
+def http_deliverer(url: str, timeout: float = 10.0) -> Deliverer:
+    """Deliver webhooks to a running bot over HTTP, as LINE does; returns the status code."""
+
+    def deliver(body: bytes, sig: str) -> int:
+        headers = {"X-Line-Signature": sig, "Content-Type": "application/json"}
+        return requests.post(url, data=body, headers=headers, timeout=timeout).status_code
+
+    return deliver
+
+
+class FakeLinePlatform(EventBuilder, MessagingApiEndpoints):
+    """LINE as the bot sees it: an HTTP Messaging API on 127.0.0.1 and a webhook sender."""
+
+    def __init__(self, channel_secret: str, access_token: str = "test-access-token",
+                 clock: Callable[[], datetime] | None = None):
+        self.channel_secret = channel_secret
+        self.access_token = access_token
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.bot_user_id = new_user_id()
+        self.deliver: Deliverer | None = None
+        self.base_url = ""
+        self._lock = threading.RLock()
+        self._server = self._thread = None
+        self._failures: list[_Failure] = []
+        self._contents: dict[str, _Content] = {}
+        self._profiles: dict[str, dict] = {}
+        self._tokens: dict[str, _ReplyToken] = {}
+        self._retry_keys: dict[str, tuple[str, datetime]] = {}
+        self._requests: list[dict] = []
+        self._deliveries: list[Delivery] = []
+        self._sent_events: list[dict] = []
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> str:
+        """Serve the Messaging API on a free loopback port; returns the base URL."""
+        if self._server is None:
+            self._server = make_server("127.0.0.1", 0, self.wsgi_app, threaded=True,
+                                       request_handler=_QuietHandler)
+            self.base_url = f"http://127.0.0.1:{self._server.server_port}"
+            self._thread = threading.Thread(target=lambda: self._server.serve_forever(poll_interval=0.05), name="fake-line", daemon=True)
+            self._thread.start()
+        return self.base_url
+
+    def stop(self) -> None:
+        """Stop serving (requests still sleeping on an injected delay are abandoned)."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+            self._server = self._thread = None
+
+    def __enter__(self) -> "FakeLinePlatform":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # -- time and reply tokens -----------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The platform's time, from the injected clock."""
+        return self.clock()
+
+    def issue_reply_token(self, chat_id: str) -> str:
+        """A fresh reply token valid for `chat_id` for one minute, once."""
+        token = super().issue_reply_token(chat_id)
+        with self._lock:
+            self._tokens[token] = _ReplyToken(chat_id, self.now())
+        return token
+
+    def _use_reply_token(self, token: str) -> str | None:
+        """The chat a token answers, marking it used; None if unknown, used or expired."""
+        with self._lock:
+            issued = self._tokens.get(token)
+            if issued is None or issued.used or self.now() - issued.issued_at >= REPLY_TOKEN_LIFETIME:
+                return None
+            issued.used = True
+            return issued.chat_id
+
+    # -- what the platform knows -----------------------------------------------------------------
+
+    def add_content(self, message_id: str, data: bytes, content_type: str = "image/jpeg",
+                    pending: int = 0, gone: bool = False) -> None:
+        """Make a sent photo, video or file downloadable (202 `pending` times first; 410 if gone)."""
+        with self._lock:
+            self._contents[message_id] = _Content(data, content_type, pending, gone)
+
+    def set_content_state(self, message_id: str, pending: int | None = None, gone: bool | None = None) -> None:
+        """Change whether content is still being prepared or was unsent."""
+        with self._lock:
+            content = self._contents[message_id]
+            content.pending = content.pending if pending is None else pending
+            content.gone = content.gone if gone is None else gone
+
+    def add_profile(self, user_id: str, display_name: str, picture_url: str | None = None) -> None:
+        """Make a user's profile readable (a friend of the bot)."""
+        profile = {"userId": user_id, "displayName": display_name, "language": "th"}
+        if picture_url:
+            profile["pictureUrl"] = picture_url
+        with self._lock:
+            self._profiles[user_id] = profile
+
+    def remove_profile(self, user_id: str) -> None:
+        """Make a user's profile 404, as for a user who blocked the bot."""
+        with self._lock:
+            self._profiles.pop(user_id, None)
+
+    def profile(self, user_id: str) -> dict | None:
+        """The profile the API would serve for `user_id`, if any."""
+        with self._lock:
+            found = self._profiles.get(user_id)
+            return dict(found) if found else None
+
+    def user(self, user_id: str | None = None, display_name: str = "ผู้ใช้ทดสอบ"):
+        """A person on LINE who is a friend of the bot, ready to type and tap."""
+        from bot.fake_line.people import LineUser
+
+        user_id = user_id or new_user_id()
+        self.add_profile(user_id, display_name)
+        return LineUser(self, user_id, display_name)
+
+    # -- failure injection -------------------------------------------------------------------
+
+    def fail_next(self, path_prefix: str, status: int, times: int = 1, body: dict | None = None,
+                  delay: float = 0) -> None:
+        """Answer the next `times` requests under `path_prefix` with `status`, after `delay` s."""
+        with self._lock:
+            self._failures.append(_Failure(path_prefix, status, times, body, delay))
+
+    def clear_failures(self) -> None:
+        """Forget failures not yet used up."""
+        with self._lock:
+            self._failures.clear()
+
+    def _take_failure(self, path: str) -> _Failure | None:
+        with self._lock:
+            for failure in self._failures:
+                if path.startswith(failure.prefix) and failure.times > 0:
+                    failure.times -= 1
+                    return failure
+            return None
+
+    # -- records -------------------------------------------------------------------------------
+
+    def _record_request(self, entry: dict) -> None:
+        with self._lock:
+            self._requests.append(entry)
+
+    def _record_delivery(self, kind: str, to: str, messages: list[dict], retry_key: str | None) -> None:
+        with self._lock:
+            self._deliveries.append(Delivery(kind, to, copy.deepcopy(messages), retry_key, self.now()))
+
+    @property
+    def requests(self) -> list[dict]:
+        """Every API request received: dicts with method, path, headers and json."""
+        with self._lock:
+            return list(self._requests)
+
+    @property
+    def deliveries(self) -> list[Delivery]:
+        """Every accepted reply, push and multicast, one per recipient, in order."""
+        with self._lock:
+            return list(self._deliveries)
+
+    def messages_to(self, chat_id: str) -> list[dict]:
+        """All messages delivered to a user or group, in order."""
+        return [m for d in self.deliveries if d.to == chat_id for m in d.messages]
+
+    def pushes_to(self, chat_id: str) -> list[Delivery]:
+        """The pushes (and multicasts) delivered to a user or group."""
+        return [d for d in self.deliveries if d.to == chat_id and d.kind != "reply"]
+
+    def clear(self) -> None:
+        """Forget recorded requests, deliveries and sent events."""
+        with self._lock:
+            self._requests.clear()
+            self._deliveries.clear()
+            self._sent_events.clear()
+
+    # -- webhooks ------------------------------------------------------------------------------
+
+    @property
+    def sent_events(self) -> list[dict]:
+        """Every webhook event sent to the bot, in order."""
+        with self._lock:
+            return list(self._sent_events)
+
+    @property
+    def last_event(self) -> dict | None:
+        """The last webhook event sent to the bot."""
+        events = self.sent_events
+        return events[-1] if events else None
+
+    def send(self, events: list[dict] | dict) -> int:
+        """Sign and deliver one webhook body carrying `events`; returns the bot's HTTP status."""
+        if self.deliver is None:
+            raise RuntimeError("FakeLinePlatform.deliver is not set: plug in the bot's webhook first")
+        events = [events] if isinstance(events, dict) else list(events)
+        body = webhook_body(events, self.bot_user_id)
+        with self._lock:
+            self._sent_events.extend(events)
+        return self.deliver(body, signature(self.channel_secret, body))
+
+    def redeliver(self, event: dict) -> int:
+        """Send an event again as LINE's redelivery does: same webhookEventId, isRedelivery true."""
+        again = copy.deepcopy(event)
+        again["deliveryContext"] = {"isRedelivery": True}
+        return self.send([again])
