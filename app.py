@@ -1,0 +1,54 @@
+"""The webhook service: `create_app()` for WSGI servers, `python app.py` to run it with its scheduler."""
+from __future__ import annotations
+
+import argparse
+import logging
+
+from flask import Flask
+
+from bot.services import Services
+from config.settings import Settings, from_env
+
+log = logging.getLogger("ccpc")
+
+
+def create_app(settings: Settings | None = None, clock=None, migrate: bool = True) -> Flask:
+    """Build the Flask app; tests pass their own settings and clock."""
+    settings = settings or from_env()
+    app = Flask(__name__, instance_relative_config=True)
+    app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # LINE's webhook bodies are far smaller
+    services = Services.build(settings, clock)
+    if migrate:
+        services.db.upgrade()
+    app.extensions["ccpc"] = services
+
+    from handlers import cli, webhook
+
+    app.register_blueprint(webhook.bp)
+    cli.register(app)
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the service and the scheduler in this one process (fine for one office)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--no-scheduler", action="store_true", help="do not run periodic jobs in this process")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app()
+    services = app.extensions["ccpc"]
+    settings = services.settings
+    if not settings.line_configured:
+        log.warning("LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are not set: the service runs, but it "
+                    "cannot accept webhooks or reach LINE until both are set (see README.md).")
+    if settings.scheduler_enabled and not args.no_scheduler:
+        from bot import scheduler
+
+        scheduler.start(services)
+    log.info("webhook: http://%s:%s/callback  health: http://%s:%s/healthz",
+             settings.host, settings.port, settings.host, settings.port)
+    app.run(host=settings.host, port=settings.port, threaded=True, use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()

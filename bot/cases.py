@@ -1,0 +1,92 @@
+"""Filing a report as a numbered protection case and alerting every hotline officer."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from bot import messages as m
+from bot import outbox
+from bot.case_view import officer_alert
+from bot.texts import say
+from bot.thai_dates import BANGKOK, be_year
+from models import AuditLog, Case, CaseCounter, Draft, Officer, Photo, Reporter
+
+STATE_NAMES = {"new": "ใหม่ รอเจ้าหน้าที่รับเรื่อง"}
+
+
+def next_number(session: Session, year_be: int) -> int:
+    """The next running number of the year; the counter row's lock keeps numbers unique."""
+    dialect_insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    session.execute(dialect_insert(CaseCounter).values(year_be=year_be, last_number=0).on_conflict_do_nothing())
+    return session.execute(
+        update(CaseCounter).where(CaseCounter.year_be == year_be)
+        .values(last_number=CaseCounter.last_number + 1).returning(CaseCounter.last_number)
+    ).scalar_one()
+
+
+def file_case(session: Session, draft: Draft, now: datetime, hotlines: tuple[str, ...]) -> list[dict]:
+    """Turn a confirmed draft into a case, queue the officers' alerts, and tell the principal."""
+    a = draft.answers
+    reporter = _remember_reporter(session, draft.line_user_id, a, now)
+    year_be = be_year(now.astimezone(BANGKOK))
+    case = Case(
+        year_be=year_be, number=next_number(session, year_be), state="new",
+        category=a["category"], category_other=a.get("category_other"), subject=a["subject"],
+        occurred_at=datetime.fromisoformat(a["occurred_at"]), facts=a["facts"], initial_help=a.get("initial_help"),
+        source_name=a["source_name"], source_phone=a.get("source_phone"),
+        reporter_id=reporter.id, reporter_line_user_id=draft.line_user_id,
+        **{f"reporter_{k}": getattr(reporter, k) for k in ("name", "position", "school", "district", "phone")},
+        filed_at=now,
+    )
+    session.add(case)
+    session.flush()
+    for photo in a.get("photos", []):
+        image_set = photo.get("image_set") or {}
+        session.add(Photo(case_id=case.id, line_message_id=photo["message_id"], image_set_id=image_set.get("id"),
+                          image_set_index=image_set.get("index"), status="pending", received_at=now))
+    session.flush()
+    session.refresh(case, ["photos"])
+    session.add(AuditLog(at=now, actor=draft.line_user_id, action="case_filed", case_id=case.id,
+                         detail={"reference": case.reference}))
+    alert_officers(session, case, now)
+    session.delete(draft)
+    return [m.text(say("case_filed", case=case, hotlines=hotlines), [m.say_button("สถานะ"), m.say_button("แจ้งเหตุ")])]
+
+
+def _remember_reporter(session: Session, user_id: str, a: dict, now: datetime) -> Reporter:
+    reporter = session.scalars(select(Reporter).where(Reporter.line_user_id == user_id)).first()
+    if reporter is None:
+        reporter = Reporter(line_user_id=user_id, created_at=now)
+        session.add(reporter)
+    for field in ("name", "position", "school", "district", "phone"):
+        setattr(reporter, field, a[f"reporter_{field}"])
+    reporter.updated_at = now
+    session.flush()
+    return reporter
+
+
+def active_officers(session: Session, role: str | None = None) -> list[Officer]:
+    """Officers linked to LINE and not deactivated: the people alerts go to."""
+    query = select(Officer).where(Officer.active.is_(True), Officer.line_user_id.is_not(None))
+    if role:
+        query = query.where(Officer.role == role)
+    return list(session.scalars(query.order_by(Officer.id)))
+
+
+def alert_officers(session: Session, case: Case, now: datetime) -> int:
+    """Queue the new-case alert for every active officer, in the case's own transaction."""
+    officers = active_officers(session)
+    alert = officer_alert(case)
+    for officer in officers:
+        outbox.enqueue_push(session, officer.line_user_id, [alert], now, purpose="case_alert", case_id=case.id)
+    return len(officers)
+
+
+def cases_of(session: Session, user_id: str, limit: int = 10) -> list[Case]:
+    """The cases this LINE user reported, newest first (a principal sees only their own)."""
+    query = select(Case).where(Case.reporter_line_user_id == user_id).order_by(Case.id.desc()).limit(limit)
+    return list(session.scalars(query))

@@ -1,0 +1,107 @@
+"""The only code that talks to LINE: line-bot-sdk v3 behind a few plain methods."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from linebot.v3.messaging import (
+    ApiClient,
+    Configuration,
+    MessagingApi,
+    MessagingApiBlob,
+    PushMessageRequest,
+    ReplyMessageRequest,
+    ShowLoadingAnimationRequest,
+)
+from linebot.v3.messaging.exceptions import ApiException
+
+log = logging.getLogger(__name__)
+
+LINE_API_HOST = "https://api.line.me"
+LINE_DATA_HOST = "https://api-data.line.me"
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What became of one request to LINE: delivered, worth retrying, or refused for good."""
+
+    outcome: str  # "ok", "retry" or "refused"
+    status: int | None = None
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "ok"
+
+
+class LineNotConfigured(RuntimeError):
+    """Raised when LINE is called before its credentials are set."""
+
+
+class LineGateway:
+    """Sends replies and pushes, downloads content; `base_url` swaps LINE for a fake or proxy."""
+
+    def __init__(self, access_token: str, base_url: str = "", timeout: float = 5.0):
+        self.configured = bool(access_token)
+        self.timeout = timeout
+        self._api = self._blob = None
+        if self.configured:
+            api_host, data_host = (base_url.rstrip("/"),) * 2 if base_url else (LINE_API_HOST, LINE_DATA_HOST)
+            self._api = MessagingApi(ApiClient(Configuration(host=api_host, access_token=access_token)))
+            self._blob = MessagingApiBlob(ApiClient(Configuration(host=data_host, access_token=access_token)))
+
+    def reply(self, reply_token: str, messages: list[dict]) -> SendResult:
+        """Answer an event with its (single-use, short-lived) reply token."""
+        request = ReplyMessageRequest.from_dict({"replyToken": reply_token, "messages": messages})
+        return self._call(lambda: self._require(self._api).reply_message(request, _request_timeout=self.timeout))
+
+    def push(self, to: str, messages: list[dict], retry_key: str) -> SendResult:
+        """Push to a user or group; the retry key makes a repeat harmless (409 = delivered)."""
+        request = PushMessageRequest.from_dict({"to": to, "messages": messages})
+        return self._call(
+            lambda: self._require(self._api).push_message(request, x_line_retry_key=retry_key, _request_timeout=self.timeout)
+        )
+
+    def show_loading(self, chat_id: str, seconds: int = 20) -> SendResult:
+        """Show the typing animation in a one-to-one chat while slow work runs."""
+        request = ShowLoadingAnimationRequest(chatId=chat_id, loadingSeconds=seconds)
+        return self._call(lambda: self._require(self._api).show_loading_animation(request, _request_timeout=self.timeout))
+
+    def content(self, message_id: str) -> tuple[SendResult, bytes | None]:
+        """Download what a user sent (a photo); 202 means LINE is still preparing it."""
+        try:
+            response = self._require(self._blob).get_message_content_with_http_info(
+                message_id, _request_timeout=self.timeout
+            )
+        except Exception as exc:  # noqa: BLE001 - every failure is classified below
+            return _classify(exc), None
+        if response.status_code == 202:
+            return SendResult("retry", 202, "content not ready"), None
+        return SendResult("ok", response.status_code), bytes(response.data)
+
+    def _require(self, api):
+        if api is None:
+            raise LineNotConfigured("LINE_CHANNEL_ACCESS_TOKEN is not set")
+        return api
+
+    def _call(self, send) -> SendResult:
+        try:
+            send()
+        except Exception as exc:  # noqa: BLE001 - every failure is classified below
+            return _classify(exc)
+        return SendResult("ok", 200)
+
+
+def _classify(exc: Exception) -> SendResult:
+    """5xx, 429, timeouts and lost connections are worth retrying; other 4xx never are."""
+    if isinstance(exc, LineNotConfigured):
+        return SendResult("retry", None, str(exc))
+    if isinstance(exc, ApiException):
+        status = exc.status or 0
+        detail = str(exc.body or exc.reason or "")[:500]
+        if status == 409:  # the retry key was accepted before: the push was delivered
+            return SendResult("ok", 409, detail)
+        outcome = "retry" if status >= 500 or status == 429 or status == 0 else "refused"
+        return SendResult(outcome, status, detail)
+    log.warning("LINE request failed: %s", exc)
+    return SendResult("retry", None, f"{type(exc).__name__}: {exc}"[:500])

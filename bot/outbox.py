@@ -1,0 +1,143 @@
+"""Durable delivery: messages are stored with the change they announce and sent after commit."""
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timedelta
+from typing import Callable, Iterable
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from bot import line_limits
+from bot.db import Database
+from bot.line_gateway import LineGateway, SendResult
+from models import Outbox
+
+log = logging.getLogger(__name__)
+
+CLAIM_SECONDS = 120
+MAX_BACKOFF = timedelta(minutes=30)
+
+
+def enqueue_reply(session: Session, to: str, reply_token: str, messages: list[dict], now: datetime) -> Outbox:
+    """Store an answer to an event; it falls back to a push if the token no longer works."""
+    return _enqueue(session, "reply", to, messages, now, purpose="reply", reply_token=reply_token)
+
+
+def enqueue_push(session: Session, to: str, messages: list[dict], now: datetime, purpose: str,
+                 case_id: int | None = None) -> Outbox:
+    """Store a push (an alert, a notice) to be sent after the surrounding transaction commits."""
+    return _enqueue(session, "push", to, messages, now, purpose=purpose, case_id=case_id)
+
+
+def _enqueue(session, kind, to, messages, now, **fields) -> Outbox:
+    line_limits.check(messages)
+    row = Outbox(kind=kind, to=to, messages=messages, retry_key=str(uuid.uuid4()), status="pending",
+                 attempts=0, next_attempt_at=now, created_at=now, **fields)
+    session.add(row)
+    session.flush()
+    session.info.setdefault("queued_outbox_ids", []).append(row.id)
+    return row
+
+
+def queued_ids(session: Session) -> list[int]:
+    """Ids of the messages this unit of work queued, to send right after it commits."""
+    return list(session.info.get("queued_outbox_ids", []))
+
+
+def due_ids(db: Database, now: datetime, limit: int = 100) -> list[int]:
+    """Rows waiting to be sent whose time has come and that nobody is sending right now."""
+    with db.session() as session:
+        query = (select(Outbox.id).where(Outbox.status == "pending", Outbox.next_attempt_at <= now,
+                                         or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now))
+                 .order_by(Outbox.id).limit(limit))
+        return list(session.scalars(query))
+
+
+def send_due(db: Database, gateway: LineGateway, now: Callable[[], datetime],
+             ids: Iterable[int] | None = None, max_attempts: int = 8) -> int:
+    """Send the given rows (or every due row); returns how many were delivered."""
+    if not gateway.configured:
+        return 0
+    delivered = 0
+    for row_id in (due_ids(db, now()) if ids is None else ids):
+        delivered += _send_one(db, gateway, row_id, now, max_attempts)
+    return delivered
+
+
+def _send_one(db: Database, gateway: LineGateway, row_id: int, now, max_attempts: int) -> int:
+    row = _claim(db, row_id, now())
+    if row is None:
+        return 0
+    if row.kind == "reply":
+        result = gateway.reply(row.reply_token, row.messages)
+        if not result.ok:
+            # The token may be spent or expired; a push with a retry key is safe to repeat.
+            log.info("reply for outbox %s failed (%s %s); pushing instead", row.id, result.status, result.detail)
+            _record(db, row.id, SendResult("retry", result.status, result.detail), now(), max_attempts, to_push=True)
+            row = _claim(db, row_id, now())
+            if row is None:
+                return 0
+            result = gateway.push(row.to, row.messages, row.retry_key)
+    else:
+        result = gateway.push(row.to, row.messages, row.retry_key)
+    _record(db, row.id, result, now(), max_attempts)
+    return int(result.ok)
+
+
+def _claim(db: Database, row_id: int, now: datetime) -> Outbox | None:
+    """Mark a row as being sent; only one sender (thread, process, scheduler) wins."""
+    with db.session() as session:
+        claimed = session.execute(
+            update(Outbox)
+            .where(Outbox.id == row_id, Outbox.status == "pending", Outbox.next_attempt_at <= now,
+                   or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now))
+            .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+        ).rowcount
+        session.commit()
+        return session.get(Outbox, row_id, populate_existing=True) if claimed else None
+
+
+def _record(db: Database, row_id: int, result: SendResult, now: datetime, max_attempts: int,
+            to_push: bool = False) -> None:
+    with db.session() as session:
+        row = session.get(Outbox, row_id)
+        row.claimed_until = None
+        if to_push:
+            row.kind, row.reply_token = "push", None
+        elif result.ok:
+            row.status, row.sent_at, row.attempts = "sent", now, row.attempts + 1
+        else:
+            _failed_attempt(row, result, now, max_attempts)
+        session.commit()
+
+
+def _failed_attempt(row: Outbox, result: SendResult, now: datetime, max_attempts: int) -> None:
+    row.attempts += 1
+    row.last_error = f"{result.status or '-'} {result.detail}".strip()[:1000]
+    if result.outcome == "refused" or row.attempts >= max_attempts:
+        row.status = "failed"
+        log.error("outbox %s to %s (%s) failed for good after %s attempts: %s",
+                  row.id, row.to, row.purpose, row.attempts, row.last_error)
+        return
+    row.next_attempt_at = now + min(timedelta(seconds=5 * 2 ** (row.attempts - 1)), MAX_BACKOFF)
+    log.warning("outbox %s to %s: attempt %s failed (%s); next at %s",
+                row.id, row.to, row.attempts, row.last_error, row.next_attempt_at.isoformat())
+
+
+def failed_rows(db: Database) -> list[Outbox]:
+    """Messages LINE refused or that kept failing: for the `outbox failed` command."""
+    with db.session() as session:
+        return list(session.scalars(select(Outbox).where(Outbox.status == "failed").order_by(Outbox.id)))
+
+
+def requeue(db: Database, row_id: int, now: datetime) -> bool:
+    """Give a failed message another chance (after fixing what made LINE refuse it)."""
+    with db.session() as session:
+        changed = session.execute(
+            update(Outbox).where(Outbox.id == row_id, Outbox.status == "failed")
+            .values(status="pending", attempts=0, next_attempt_at=now, claimed_until=None)
+        ).rowcount
+        session.commit()
+        return bool(changed)

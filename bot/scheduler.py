@@ -1,0 +1,60 @@
+"""Periodic work (outbox retries, draft expiry) for exactly one process; jobs trust only the database."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import delete, select
+
+from bot.services import Services
+from models import Draft, ExpiredDraftNotice
+
+log = logging.getLogger(__name__)
+
+OUTBOX_EVERY_SECONDS = 5
+DRAFTS_EVERY_MINUTES = 10
+
+
+def expire_drafts(services: Services) -> int:
+    """Delete drafts untouched for the TTL, leaving a note so the principal is told on return."""
+    now = services.now()
+    cutoff = now - timedelta(hours=services.settings.draft_ttl_hours)
+    with services.db.session() as session:
+        stale = list(session.scalars(select(Draft).where(Draft.updated_at < cutoff).with_for_update(skip_locked=True)))
+        for draft in stale:
+            if session.get(ExpiredDraftNotice, draft.line_user_id) is None:
+                session.add(ExpiredDraftNotice(line_user_id=draft.line_user_id, expired_at=now))
+            session.delete(draft)
+        session.execute(delete(ExpiredDraftNotice).where(ExpiredDraftNotice.expired_at < now - timedelta(days=30)))
+        session.commit()
+    if stale:
+        log.info("expired %s report drafts", len(stale))
+    return len(stale)
+
+
+def jobs(services: Services) -> dict:
+    """Every periodic job by name; each is safe to run twice or after a restart."""
+    return {
+        "send_outbox": (lambda: services.send_outbox(), {"seconds": OUTBOX_EVERY_SECONDS}),
+        "expire_drafts": (lambda: expire_drafts(services), {"minutes": DRAFTS_EVERY_MINUTES}),
+    }
+
+
+def start(services: Services) -> BackgroundScheduler:
+    """Start the background scheduler in this process."""
+    scheduler = BackgroundScheduler(timezone="Asia/Bangkok")
+    for name, (func, every) in jobs(services).items():
+        scheduler.add_job(_logged(name, func), "interval", id=name, coalesce=True, max_instances=1, **every)
+    scheduler.start()
+    log.info("scheduler started: %s", ", ".join(jobs(services)))
+    return scheduler
+
+
+def _logged(name, func):
+    def run():
+        try:
+            func()
+        except Exception:  # noqa: BLE001 - a failing job must not stop the scheduler
+            log.exception("scheduled job %s failed", name)
+    return run

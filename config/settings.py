@@ -1,0 +1,86 @@
+"""Every setting the service reads, from the environment (and an optional .env), in one place."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The service's configuration; build it with `from_env()` or directly in tests."""
+
+    line_channel_secret: str = ""
+    line_channel_access_token: str = ""
+    line_api_base_url: str = ""
+    line_timeout_seconds: float = 5.0
+    database_url: str = f"sqlite:///{INSTANCE_DIR / 'ccpc.sqlite3'}"
+    host: str = "127.0.0.1"
+    port: int = 5000
+    centre_name: str = "ศูนย์เฉพาะกิจคุ้มครองและช่วยเหลือนักเรียน"
+    centre_hotlines: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+    draft_ttl_hours: int = 24
+    outbox_max_attempts: int = 8
+    scheduler_enabled: bool = True
+
+    @property
+    def line_configured(self) -> bool:
+        """True when the service can verify webhooks and talk to LINE."""
+        return bool(self.line_channel_secret and self.line_channel_access_token)
+
+
+# Environment variable name -> (field, parser). Documented in README.md and .env.example.
+ENV = {
+    "LINE_CHANNEL_SECRET": ("line_channel_secret", str),
+    "LINE_CHANNEL_ACCESS_TOKEN": ("line_channel_access_token", str),
+    "LINE_API_BASE_URL": ("line_api_base_url", str),
+    "LINE_TIMEOUT_SECONDS": ("line_timeout_seconds", float),
+    "DATABASE_URL": ("database_url", str),
+    "HOST": ("host", str),
+    "PORT": ("port", int),
+    "CENTRE_NAME": ("centre_name", str),
+    "CENTRE_HOTLINES": ("centre_hotlines", _list),
+    "DISTRICTS": ("districts", _list),
+    "DRAFT_TTL_HOURS": ("draft_ttl_hours", int),
+    "OUTBOX_MAX_ATTEMPTS": ("outbox_max_attempts", int),
+    "SCHEDULER_ENABLED": ("scheduler_enabled", _bool),
+}
+
+
+def from_env(environ: dict[str, str] | None = None, dotenv: bool = True) -> Settings:
+    """Read the settings from the environment, after loading `.env` if there is one."""
+    if environ is None:
+        if dotenv:
+            from dotenv import load_dotenv
+
+            load_dotenv(PROJECT_ROOT / ".env", override=False)
+        environ = dict(os.environ)
+    values = {}
+    for name, (attr, parse) in ENV.items():
+        raw = environ.get(name, "").strip()
+        if raw:
+            try:
+                values[attr] = parse(raw)
+            except ValueError as exc:
+                raise SystemExit(f"Setting {name}={raw!r} is not valid: {exc}") from exc
+    return Settings(**values)
+
+
+def setting_names() -> list[str]:
+    """Names of all settings (used by the test that keeps .env.example complete)."""
+    return list(ENV)
+
+
+assert {a for a, _ in ENV.values()} <= {f.name for f in fields(Settings)}

@@ -1,0 +1,136 @@
+"""Command-line tools for the office's administrator: `flask --app app <group> <command>`."""
+from __future__ import annotations
+
+import time
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from bot import officers as officer_admin
+from bot import outbox
+
+db_cli = AppGroup("db", help="Database schema.")
+officers_cli = AppGroup("officers", help="The centre's hotline officers and supervisors.")
+outbox_cli = AppGroup("outbox", help="Messages to LINE that are waiting or failed.")
+scheduler_cli = AppGroup("scheduler", help="Periodic jobs (run in exactly one process).")
+
+
+def _services():
+    return current_app.extensions["ccpc"]
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all database migrations."""
+    _services().db.upgrade()
+    click.echo("database is up to date")
+
+
+@officers_cli.command("add")
+@click.option("--name", required=True)
+@click.option("--phone", required=True)
+@click.option("--line-user-id", required=True, help="U followed by 32 hex characters")
+@click.option("--role", type=click.Choice(["officer", "supervisor"]), default="officer", show_default=True)
+def officers_add(name: str, phone: str, line_user_id: str, role: str) -> None:
+    """Register an officer whose LINE user id you know."""
+    services = _services()
+    with services.db.session() as session:
+        try:
+            officer = officer_admin.add(session, name, phone, line_user_id, role, services.now())
+        except officer_admin.OfficerError as error:
+            raise click.ClickException(str(error)) from error
+        session.commit()
+        click.echo(f"added officer #{officer.id} {officer.name} ({officer.role}); alerts go to their LINE now")
+
+
+@officers_cli.command("invite")
+@click.option("--name", required=True)
+@click.option("--phone", required=True)
+@click.option("--role", type=click.Choice(["officer", "supervisor"]), default="officer", show_default=True)
+def officers_invite(name: str, phone: str, role: str) -> None:
+    """Create an officer and print the one-time code they send to the bot in LINE."""
+    services = _services()
+    with services.db.session() as session:
+        try:
+            officer, code = officer_admin.invite(session, name, phone, role, services.now())
+        except officer_admin.OfficerError as error:
+            raise click.ClickException(str(error)) from error
+        session.commit()
+    click.echo(f"officer #{officer.id} {officer.name} invited. Ask them to add the Official Account and send:")
+    click.echo(f"    {code}")
+    click.echo(f"The code works once and expires in {officer_admin.INVITE_DAYS} days.")
+
+
+@officers_cli.command("list")
+def officers_list() -> None:
+    """Show every officer and whether they receive alerts."""
+    with _services().db.session() as session:
+        rows = officer_admin.all_officers(session)
+    if not rows:
+        click.echo("no officers yet: add one with `officers add` or `officers invite`")
+    for o in rows:
+        link = o.line_user_id or "(waiting for invite code)"
+        state = "active" if o.active else "deactivated"
+        click.echo(f"#{o.id}\t{o.name}\t{o.phone}\t{o.role}\t{state}\t{link}")
+
+
+@officers_cli.command("deactivate")
+@click.argument("officer")
+def officers_deactivate(officer: str) -> None:
+    """Stop alerts to an officer (by #id, LINE user id or exact name)."""
+    services = _services()
+    with services.db.session() as session:
+        try:
+            row = officer_admin.deactivate(session, officer.lstrip("#"), services.now())
+        except officer_admin.OfficerError as error:
+            raise click.ClickException(str(error)) from error
+        session.commit()
+        click.echo(f"officer #{row.id} {row.name} deactivated: no more alerts")
+
+
+@outbox_cli.command("failed")
+def outbox_failed() -> None:
+    """List messages LINE refused or that kept failing (exit code 1 if there are any)."""
+    rows = outbox.failed_rows(_services().db)
+    for row in rows:
+        click.echo(f"#{row.id}\t{row.purpose}\tto {row.to}\tcase {row.case_id or '-'}\t"
+                   f"attempts {row.attempts}\t{row.created_at.isoformat()}\t{row.last_error}")
+    click.echo(f"{len(rows)} failed message(s)")
+    if rows:
+        raise SystemExit(1)
+
+
+@outbox_cli.command("retry")
+@click.argument("row_id", type=int)
+def outbox_retry(row_id: int) -> None:
+    """Queue a failed message again."""
+    services = _services()
+    if not outbox.requeue(services.db, row_id, services.now()):
+        raise click.ClickException(f"no failed message #{row_id}")
+    click.echo(f"message #{row_id} queued again")
+
+
+@outbox_cli.command("send")
+def outbox_send() -> None:
+    """Send every message that is due now, once."""
+    click.echo(f"{_services().send_outbox()} message(s) delivered")
+
+
+@scheduler_cli.command("run")
+def scheduler_run() -> None:
+    """Run the periodic jobs in this process until stopped (for gunicorn deployments)."""
+    from bot import scheduler
+
+    scheduler.start(_services())
+    click.echo("scheduler running; Ctrl+C to stop")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+
+
+def register(app: Flask) -> None:
+    for group in (db_cli, officers_cli, outbox_cli, scheduler_cli):
+        app.cli.add_command(group)

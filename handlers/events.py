@@ -1,0 +1,108 @@
+"""Translate LINE webhook events into calls on bot/, one unit of work per event."""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import IntegrityError
+
+from bot import messages as m
+from bot import outbox
+from bot.answers import Answer
+from bot.conversation import Turn, greet, on_input
+from bot.services import Services
+from bot.texts import say
+from models import ProcessedEvent
+
+log = logging.getLogger(__name__)
+
+
+def process(services: Services, event: dict) -> list[int]:
+    """Handle one event exactly once; returns the ids of the messages it queued."""
+    try:
+        return _process_once(services, event)
+    except IntegrityError:
+        log.info("event %s was handled already (concurrent delivery)", event.get("webhookEventId"))
+        return []
+    except Exception:  # noqa: BLE001 - a person is waiting: apologise rather than stay silent
+        log.exception("event %s (%s) failed", event.get("webhookEventId"), event.get("type"))
+        return _apologise(services, event)
+
+
+def _process_once(services: Services, event: dict) -> list[int]:
+    now = services.now()
+    with services.db.session() as session:
+        event_id = event.get("webhookEventId") or ""
+        if event_id:
+            if session.get(ProcessedEvent, event_id) is not None:
+                log.info("skipping redelivered event %s", event_id)
+                return []
+            session.add(ProcessedEvent(webhook_event_id=event_id, event_type=str(event.get("type"))[:40],
+                                       received_at=now))
+            session.flush()
+        source = event.get("source") or {}
+        handler = HANDLERS.get(event.get("type"))
+        reply = handler(Turn(session, source.get("userId", ""), now, services.settings), event) if handler else None
+        if handler is None:
+            log.info("ignoring event of type %s", event.get("type"))
+        if reply and event.get("replyToken") and source.get("userId"):
+            outbox.enqueue_reply(session, _chat_id(source), event["replyToken"], reply[:5], now)
+        session.commit()
+        return outbox.queued_ids(session)
+
+
+def _chat_id(source: dict) -> str:
+    return source.get("groupId") or source.get("roomId") or source.get("userId", "")
+
+
+def _apologise(services: Services, event: dict) -> list[int]:
+    token, source = event.get("replyToken"), event.get("source") or {}
+    if not token or source.get("type") != "user":
+        return []
+    with services.db.session() as session:
+        row = outbox.enqueue_reply(session, source["userId"], token, [m.text(say("internal_error"))], services.now())
+        session.commit()
+        return [row.id]
+
+
+# ---- event handlers: translate, call bot/, return the reply ---------------------------------
+
+def on_message(turn: Turn, event: dict) -> list[dict] | None:
+    if (event.get("source") or {}).get("type") != "user":
+        log.info("ignoring a message in a %s chat", event["source"].get("type"))
+        return None
+    message = event.get("message") or {}
+    kind = message.get("type", "other")
+    if kind == "text":
+        answer = Answer("text", message.get("text", ""), message.get("id", ""))
+    elif kind == "image":
+        answer = Answer("image", "", message.get("id", ""), message.get("imageSet"))
+    else:
+        answer = Answer(kind if kind in ("sticker", "location", "video", "audio", "file") else "other")
+    return on_input(turn, answer)
+
+
+def on_postback(turn: Turn, event: dict) -> list[dict] | None:
+    if (event.get("source") or {}).get("type") != "user":
+        return None
+    postback = event.get("postback") or {}
+    params = postback.get("params") or {}
+    if "datetime" in params:
+        return on_input(turn, Answer("datetime", params["datetime"]))
+    return on_input(turn, Answer("postback", postback.get("data", "")))
+
+
+def on_follow(turn: Turn, event: dict) -> list[dict]:
+    return greet(turn)
+
+
+def on_unfollow(turn: Turn, event: dict) -> None:
+    log.info("a user blocked or removed the Official Account")
+    return None
+
+
+HANDLERS = {
+    "message": on_message,
+    "postback": on_postback,
+    "follow": on_follow,
+    "unfollow": on_unfollow,
+}

@@ -1,0 +1,31 @@
+"""Alembic environment: runs migrations on the connection the service hands over."""
+from alembic import context
+
+import models
+from bot.db import make_engine
+
+config = context.config
+target_metadata = models.Base.metadata
+
+
+def run() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _migrate(connection)
+        return
+    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    with engine.begin() as connection:
+        _migrate(connection)
+
+
+def _migrate(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run()

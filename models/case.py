@@ -1,0 +1,83 @@
+"""Protection cases, their running numbers, photos and the audit trail."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base
+
+
+class CaseCounter(Base):
+    """The last case number given out in a Buddhist-Era year (like the office's register)."""
+
+    __tablename__ = "case_counter"
+
+    year_be: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class Case(Base):
+    """A filed incident report: the centre's protection case."""
+
+    __tablename__ = "protection_case"
+    __table_args__ = (UniqueConstraint("year_be", "number", name="uq_case_year_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year_be: Mapped[int]
+    number: Mapped[int]
+    state: Mapped[str] = mapped_column(String(20), default="new")
+    category: Mapped[str] = mapped_column(String(40))
+    category_other: Mapped[str | None] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(300))
+    occurred_at: Mapped[datetime]
+    facts: Mapped[str] = mapped_column(Text)
+    initial_help: Mapped[str | None] = mapped_column(Text)
+    source_name: Mapped[str] = mapped_column(String(200))
+    source_phone: Mapped[str | None] = mapped_column(String(32))
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("reporter.id"))
+    reporter_line_user_id: Mapped[str] = mapped_column(String(64), index=True)
+    # A snapshot of the reporter as they were when filing; the profile may change later.
+    reporter_name: Mapped[str] = mapped_column(String(200))
+    reporter_position: Mapped[str] = mapped_column(String(200))
+    reporter_school: Mapped[str] = mapped_column(String(200))
+    reporter_district: Mapped[str] = mapped_column(String(200))
+    reporter_phone: Mapped[str] = mapped_column(String(32))
+    filed_at: Mapped[datetime]
+
+    photos: Mapped[list["Photo"]] = relationship(back_populates="case", order_by="Photo.id")
+
+    @property
+    def reference(self) -> str:
+        """The number people quote, e.g. 0001/2569."""
+        return f"{self.number:04d}/{self.year_be}"
+
+
+class Photo(Base):
+    """A photo a principal sent with a report; the file itself is fetched from LINE later."""
+
+    __tablename__ = "photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("protection_case.id"), index=True)
+    line_message_id: Mapped[str] = mapped_column(String(64), unique=True)
+    image_set_id: Mapped[str | None] = mapped_column(String(64))
+    image_set_index: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    received_at: Mapped[datetime]
+
+    case: Mapped[Case | None] = relationship(back_populates="photos")
+
+
+class AuditLog(Base):
+    """Who did what to which case, and when: the record the privacy rules ask for."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("protection_case.id"), index=True)
+    detail: Mapped[dict] = mapped_column(default=dict)

@@ -1,0 +1,64 @@
+"""Conversation state and the plumbing that makes LINE traffic reliable."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+
+class Draft(Base):
+    """A report being filled in: the current step and the answers so far."""
+
+    __tablename__ = "draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_user_id: Mapped[str] = mapped_column(String(64), unique=True)
+    step: Mapped[str] = mapped_column(String(40))
+    answers: Mapped[dict] = mapped_column(default=dict)
+    editing: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime]
+
+
+class ExpiredDraftNotice(Base):
+    """Marks users whose draft expired, so the bot can tell them when they come back."""
+
+    __tablename__ = "expired_draft_notice"
+
+    line_user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expired_at: Mapped[datetime]
+
+
+class ProcessedEvent(Base):
+    """A webhook event already handled; LINE may deliver the same event again."""
+
+    __tablename__ = "processed_event"
+
+    webhook_event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(40))
+    received_at: Mapped[datetime]
+
+
+class Outbox(Base):
+    """A message to LINE stored with the change it announces and sent after commit."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "reply" or "push"
+    to: Mapped[str] = mapped_column(String(64))
+    reply_token: Mapped[str | None] = mapped_column(String(255))
+    messages: Mapped[list] = mapped_column(default=list)
+    purpose: Mapped[str] = mapped_column(String(40))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("protection_case.id"), index=True)
+    retry_key: Mapped[str] = mapped_column(String(36), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending/sent/failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    claimed_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
