@@ -9,13 +9,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot import messages as m
-from bot import outbox
+from bot import groups, outbox
 from bot.case_view import officer_alert
 from bot.texts import say
 from bot.thai_dates import BANGKOK, be_year
-from models import AuditLog, Case, CaseCounter, Draft, Officer, Photo, Reporter
+from models import AuditLog, Case, CaseCounter, CaseEntry, Draft, Officer, Photo, Reporter
 
-STATE_NAMES = {"new": "ใหม่ รอเจ้าหน้าที่รับเรื่อง"}
 
 
 def next_number(session: Session, year_be: int) -> int:
@@ -52,7 +51,9 @@ def file_case(session: Session, draft: Draft, now: datetime, hotlines: tuple[str
     session.refresh(case, ["photos"])
     session.add(AuditLog(at=now, actor=draft.line_user_id, action="case_filed", case_id=case.id,
                          detail={"reference": case.reference}))
+    session.add(CaseEntry(case_id=case.id, at=now, kind="filed", author="reporter", detail={}))
     alert_officers(session, case, now)
+    groups.notify_new_case(session, case, now)
     session.delete(draft)
     return [m.text(say("case_filed", case=case, hotlines=hotlines), [m.say_button("สถานะ"), m.say_button("แจ้งเหตุ")])]
 

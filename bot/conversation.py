@@ -6,10 +6,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot import cases, form_engine, officers
+from bot import cases, chat_state, form_engine, officer_desk, officers, threads
 from bot import messages as m
 from bot.answers import Answer, normalise
 from bot.report_form import Form
+from bot.states import STATES
 from bot.texts import say
 from config.settings import Settings
 
@@ -28,6 +29,8 @@ class Turn:
 
 
 MENU_BUTTONS = ("แจ้งเหตุ", "สถานะ", "เมนู")
+OFFICER_MENU = {"เมนูเจ้าหน้าที่", "officer", "เจ้าหน้าที่"}
+PICK_PREFIX = threads.PICK_PREFIX
 
 
 def menu_buttons() -> list[dict]:
@@ -35,7 +38,38 @@ def menu_buttons() -> list[dict]:
 
 
 def on_input(turn: Turn, answer: Answer) -> list[dict]:
-    """Answer whatever the user sent: a command, an answer to the form, or a hint."""
+    """Answer whatever the user sent: an officer's command, a principal's command, a form answer…"""
+    officer = officer_desk.officer_of(turn.session, turn.user_id)
+    if officer is not None:
+        reply = _as_officer(turn, officer, answer)
+        if reply is not None:
+            return reply
+    elif answer.kind == "text" and answer.words.startswith("สถานะ ") and officer_desk.is_officer_command(answer):
+        return show_status(turn, None)  # a principal asking about a case sees their own cases
+    elif officer_desk.is_officer_command(answer) or answer.kind == "postback" and not _is_principal_payload(answer):
+        return [m.text(say("officers_only"), menu_buttons())]
+    return _as_principal(turn, answer)
+
+
+def _as_officer(turn: Turn, officer, answer: Answer) -> list[dict] | None:
+    """Officer traffic; None lets the message through to the principal's side (officers may report too)."""
+    if answer.kind == "postback" and not _is_principal_payload(answer):
+        return officer_desk.on_postback(turn, officer, answer.text.split(":"))
+    if officer_desk.is_officer_command(answer):
+        return officer_desk.on_command(turn, officer, answer)
+    waiting = chat_state.current(turn.session, turn.user_id, turn.now)
+    if waiting is not None and waiting.kind in officer_desk.WAITING_KINDS:
+        return officer_desk.on_waiting(turn, officer, waiting, answer)
+    if answer.kind == "text" and normalise(answer.text) in OFFICER_MENU:
+        return [m.text(say("officer_menu"), [m.say_button("เรื่องค้าง")])]
+    return None
+
+
+def _is_principal_payload(answer: Answer) -> bool:
+    return answer.text.startswith(f"{PICK_PREFIX}:")
+
+
+def _as_principal(turn: Turn, answer: Answer) -> list[dict]:
     draft, expired = form_engine.load_draft(turn.session, turn.user_id, turn.now, turn.settings.draft_ttl_hours)
     notice = [m.text(say("draft_expired", hours=turn.settings.draft_ttl_hours))] if expired else []
     command = COMMANDS.get(normalise(answer.text)) if answer.kind == "text" else None
@@ -43,6 +77,8 @@ def on_input(turn: Turn, answer: Answer) -> list[dict]:
         return notice + command(turn, draft)
     if draft is not None:
         return notice + form_engine.answer(turn.session, draft, answer, turn.form(draft.answers), _file)
+    if answer.kind == "postback":
+        return notice + threads.on_pick(turn, answer.text)
     code_reply = officers.try_link(turn.session, turn.user_id, answer, turn.now)
     if code_reply is not None:
         return notice + code_reply
@@ -61,7 +97,7 @@ def start_report(turn: Turn, draft) -> list[dict]:
 
 def show_status(turn: Turn, draft) -> list[dict]:
     mine = cases.cases_of(turn.session, turn.user_id)
-    reply = [m.text(say("my_cases", cases=mine, state_names=cases.STATE_NAMES), menu_buttons())]
+    reply = [m.text(say("my_cases", cases=mine, state_names=STATES), menu_buttons())]
     return reply + (form_engine.ask(draft, turn.form(draft.answers)) if draft else [])
 
 
@@ -78,6 +114,9 @@ def cancel_nothing(turn: Turn, draft) -> list[dict]:
 
 
 def _outside_form(turn: Turn, answer: Answer) -> list[dict]:
+    added = threads.add_to_open_case(turn, answer)
+    if added is not None:
+        return added
     if answer.kind == "image":
         return [m.text(say("photo_outside_form"), menu_buttons())]
     return [m.text(say("not_understood"), menu_buttons())]

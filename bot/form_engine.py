@@ -70,7 +70,7 @@ def summary(draft: Draft, form: Form, prefix: str | None = None) -> list[dict]:
     from bot.case_view import draft_summary
 
     buttons = [m.say_button("ยืนยัน"), m.say_button("แก้ไข"), m.say_button("ยกเลิก")]
-    return [m.text(_join(prefix, draft_summary(draft.answers)), buttons)]
+    return m.texts(_join(prefix, draft_summary(draft.answers)), buttons)
 
 
 def _join(prefix: str | None, body: str) -> str:

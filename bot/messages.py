@@ -1,7 +1,7 @@
 """Builders for LINE message objects (plain dicts in LINE's JSON shape)."""
 from __future__ import annotations
 
-from bot.line_limits import clip_label, clip_text
+from bot.line_limits import clip_label, clip_text, utf16_len
 
 
 def text(body: str, quick: list[dict] | None = None) -> dict:
@@ -10,6 +10,19 @@ def text(body: str, quick: list[dict] | None = None) -> dict:
     if quick:
         message["quickReply"] = {"items": [{"type": "action", "action": a} for a in quick[:13]]}
     return message
+
+
+def texts(body: str, quick: list[dict] | None = None, limit: int = 4800) -> list[dict]:
+    """A long text as several messages split between lines (LINE allows 5 per request); buttons on the last."""
+    chunks, current = [], ""
+    for line in body.split("\n"):
+        candidate = f"{current}\n{line}" if current else line
+        if utf16_len(candidate) > limit and current:
+            chunks.append(current)
+            candidate = line
+        current = candidate
+    chunks.append(current)
+    return [text(chunk) for chunk in chunks[:-1]] + [text(chunks[-1], quick)]
 
 
 def say_button(label: str, says: str | None = None) -> dict:

@@ -26,9 +26,10 @@ def enqueue_reply(session: Session, to: str, reply_token: str, messages: list[di
 
 
 def enqueue_push(session: Session, to: str, messages: list[dict], now: datetime, purpose: str,
-                 case_id: int | None = None) -> Outbox:
+                 case_id: int | None = None, failure_notice_to: str | None = None) -> Outbox:
     """Store a push (an alert, a notice) to be sent after the surrounding transaction commits."""
-    return _enqueue(session, "push", to, messages, now, purpose=purpose, case_id=case_id)
+    return _enqueue(session, "push", to, messages, now, purpose=purpose, case_id=case_id,
+                    failure_notice_to=failure_notice_to)
 
 
 def _enqueue(session, kind, to, messages, now, **fields) -> Outbox:
@@ -110,7 +111,20 @@ def _record(db: Database, row_id: int, result: SendResult, now: datetime, max_at
             row.status, row.sent_at, row.attempts = "sent", now, row.attempts + 1
         else:
             _failed_attempt(row, result, now, max_attempts)
+            if row.status == "failed" and row.failure_notice_to:
+                _notify_failure(session, row, now)
         session.commit()
+
+
+def _notify_failure(session: Session, row: Outbox, now: datetime) -> None:
+    """Tell the officer whose message never reached the principal, so they can phone instead."""
+    from bot.messages import text
+    from bot.texts import say
+    from models import Case
+
+    case = session.get(Case, row.case_id) if row.case_id else None
+    body = say("delivery_failed", case=case, error=row.last_error or "")
+    enqueue_push(session, row.failure_notice_to, [text(body)], now, purpose="delivery_failed", case_id=row.case_id)
 
 
 def _failed_attempt(row: Outbox, result: SendResult, now: datetime, max_attempts: int) -> None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import delete, select
 
+from bot import deadlines
 from bot.services import Services
 from models import Draft, ExpiredDraftNotice
 
@@ -38,6 +39,8 @@ def jobs(services: Services) -> dict:
     return {
         "send_outbox": (lambda: services.send_outbox(), {"seconds": OUTBOX_EVERY_SECONDS}),
         "expire_drafts": (lambda: expire_drafts(services), {"minutes": DRAFTS_EVERY_MINUTES}),
+        "escalate_unanswered": (lambda: deadlines.escalate_unanswered(services), {"minutes": 1}),
+        "remind_quiet_owners": (lambda: deadlines.remind_quiet_owners(services), {"minutes": 30}),
     }
 
 

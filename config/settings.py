@@ -33,6 +33,10 @@ class Settings:
     districts: tuple[str, ...] = ()
     draft_ttl_hours: int = 24
     outbox_max_attempts: int = 8
+    take_deadline_minutes: int = 15
+    second_escalation_minutes: int = 60
+    reminder_days: int = 3
+    reply_mode_minutes: int = 10
     scheduler_enabled: bool = True
 
     @property
@@ -55,6 +59,10 @@ ENV = {
     "DISTRICTS": ("districts", _list),
     "DRAFT_TTL_HOURS": ("draft_ttl_hours", int),
     "OUTBOX_MAX_ATTEMPTS": ("outbox_max_attempts", int),
+    "TAKE_DEADLINE_MINUTES": ("take_deadline_minutes", int),
+    "SECOND_ESCALATION_MINUTES": ("second_escalation_minutes", int),
+    "REMINDER_DAYS": ("reminder_days", int),
+    "REPLY_MODE_MINUTES": ("reply_mode_minutes", int),
     "SCHEDULER_ENABLED": ("scheduler_enabled", _bool),
 }
 

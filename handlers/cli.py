@@ -8,12 +8,15 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from bot import officers as officer_admin
+from bot import groups as line_groups
 from bot import outbox
+from models import LineGroup
 
 db_cli = AppGroup("db", help="Database schema.")
 officers_cli = AppGroup("officers", help="The centre's hotline officers and supervisors.")
 outbox_cli = AppGroup("outbox", help="Messages to LINE that are waiting or failed.")
 scheduler_cli = AppGroup("scheduler", help="Periodic jobs (run in exactly one process).")
+groups_cli = AppGroup("groups", help="The centre's LINE group(s) that get anonymous new-case notices.")
 
 
 def _services():
@@ -131,6 +134,57 @@ def scheduler_run() -> None:
         pass
 
 
+@groups_cli.command("invite")
+@click.option("--name", default="", help="a name to recognise the group by")
+def groups_invite(name: str) -> None:
+    """Print a one-time code; send it in the group (with the bot in it) to register the group."""
+    services = _services()
+    with services.db.session() as session:
+        code = line_groups.invite(session, name, services.now())
+        session.commit()
+    click.echo(f"Send this code in the LINE group (the Official Account must be a member):\n    {code}")
+    click.echo("The code works once and expires in 7 days.")
+
+
+@groups_cli.command("add")
+@click.argument("group_id")
+@click.option("--name", default="")
+def groups_add(group_id: str, name: str) -> None:
+    """Register a group by its id (C followed by 32 hex characters; see the service log on join)."""
+    services = _services()
+    with services.db.session() as session:
+        try:
+            line_groups.register(session, group_id, name, services.now())
+        except ValueError as error:
+            raise click.ClickException(str(error)) from error
+        session.commit()
+    click.echo(f"group {group_id} registered for new-case notices")
+
+
+@groups_cli.command("list")
+def groups_list() -> None:
+    """Show registered groups."""
+    with _services().db.session() as session:
+        rows = line_groups.all_groups(session)
+    for g in rows:
+        click.echo(f"{g.group_id}\t{g.name or '-'}\t{'active' if g.active else 'stopped'}")
+    click.echo(f"{len(rows)} group(s)")
+
+
+@groups_cli.command("remove")
+@click.argument("group_id")
+def groups_remove(group_id: str) -> None:
+    """Stop notices to a group."""
+    services = _services()
+    with services.db.session() as session:
+        group = session.get(LineGroup, group_id)
+        if group is None:
+            raise click.ClickException(f"no registered group {group_id}")
+        group.active = False
+        session.commit()
+    click.echo(f"group {group_id}: notices stopped")
+
+
 def register(app: Flask) -> None:
-    for group in (db_cli, officers_cli, outbox_cli, scheduler_cli):
+    for group in (db_cli, officers_cli, outbox_cli, scheduler_cli, groups_cli):
         app.cli.add_command(group)

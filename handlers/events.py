@@ -6,12 +6,12 @@ import logging
 from sqlalchemy.exc import IntegrityError
 
 from bot import messages as m
-from bot import outbox
+from bot import groups, outbox
 from bot.answers import Answer
 from bot.conversation import Turn, greet, on_input
 from bot.services import Services
 from bot.texts import say
-from models import ProcessedEvent
+from models import LineGroup, ProcessedEvent
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def _process_once(services: Services, event: dict) -> list[int]:
         reply = handler(Turn(session, source.get("userId", ""), now, services.settings), event) if handler else None
         if handler is None:
             log.info("ignoring event of type %s", event.get("type"))
-        if reply and event.get("replyToken") and source.get("userId"):
+        if reply and event.get("replyToken") and _chat_id(source):
             outbox.enqueue_reply(session, _chat_id(source), event["replyToken"], reply[:5], now)
         session.commit()
         return outbox.queued_ids(session)
@@ -67,10 +67,13 @@ def _apologise(services: Services, event: dict) -> list[int]:
 # ---- event handlers: translate, call bot/, return the reply ---------------------------------
 
 def on_message(turn: Turn, event: dict) -> list[dict] | None:
-    if (event.get("source") or {}).get("type") != "user":
-        log.info("ignoring a message in a %s chat", event["source"].get("type"))
+    source, message = event.get("source") or {}, event.get("message") or {}
+    if source.get("type") == "group" and message.get("type") == "text":
+        return groups.on_group_text(turn.session, source.get("groupId", ""), turn.user_id, message.get("text", ""),
+                                    turn.now)
+    if source.get("type") != "user":
+        log.info("ignoring a message in a %s chat", source.get("type"))
         return None
-    message = event.get("message") or {}
     kind = message.get("type", "other")
     if kind == "text":
         answer = Answer("text", message.get("text", ""), message.get("id", ""))
@@ -100,9 +103,25 @@ def on_unfollow(turn: Turn, event: dict) -> None:
     return None
 
 
+def on_join(turn: Turn, event: dict) -> list[dict] | None:
+    source = event.get("source") or {}
+    log.info("the bot joined %s %s", source.get("type"), source.get("groupId") or source.get("roomId"))
+    return [m.text(say("group_joined"))] if source.get("type") == "group" else None
+
+
+def on_leave(turn: Turn, event: dict) -> None:
+    group = turn.session.get(LineGroup, (event.get("source") or {}).get("groupId", ""))
+    if group is not None:
+        group.active = False
+        log.info("the bot left registered group %s: notices stopped", group.group_id)
+    return None
+
+
 HANDLERS = {
     "message": on_message,
     "postback": on_postback,
     "follow": on_follow,
     "unfollow": on_unfollow,
+    "join": on_join,
+    "leave": on_leave,
 }

@@ -1,10 +1,11 @@
 """The database tables; importing this package registers every model on `Base.metadata`."""
 from models.base import Base
-from models.case import AuditLog, Case, CaseCounter, Photo
-from models.messaging import Draft, ExpiredDraftNotice, Outbox, ProcessedEvent
+from models.case import AuditLog, Case, CaseCounter, CaseEntry, Photo
+from models.messaging import (ChatState, Draft, ExpiredDraftNotice, GroupInvite, LineGroup, Outbox,
+                              ProcessedEvent)
 from models.people import Officer, Reporter
 
 __all__ = [
-    "AuditLog", "Base", "Case", "CaseCounter", "Draft", "ExpiredDraftNotice",
-    "Officer", "Outbox", "Photo", "ProcessedEvent", "Reporter",
+    "AuditLog", "Base", "Case", "CaseCounter", "CaseEntry", "ChatState", "Draft", "ExpiredDraftNotice",
+    "GroupInvite", "LineGroup", "Officer", "Outbox", "Photo", "ProcessedEvent", "Reporter",
 ]

@@ -7,6 +7,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
+from models.people import Officer
 
 
 class CaseCounter(Base):
@@ -45,13 +46,39 @@ class Case(Base):
     reporter_district: Mapped[str] = mapped_column(String(200))
     reporter_phone: Mapped[str] = mapped_column(String(32))
     filed_at: Mapped[datetime]
+    owner_officer_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id"))
+    taken_at: Mapped[datetime | None]
+    last_update_at: Mapped[datetime | None]  # the last thing an officer did: reminders count from it
+    escalation_level: Mapped[int] = mapped_column(default=0)  # unanswered alerts re-sent so far
+    reminded_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    closing_summary: Mapped[str | None] = mapped_column(Text)
 
+    owner: Mapped["Officer | None"] = relationship()
     photos: Mapped[list["Photo"]] = relationship(back_populates="case", order_by="Photo.id")
 
     @property
     def reference(self) -> str:
         """The number people quote, e.g. 0001/2569."""
         return f"{self.number:04d}/{self.year_be}"
+
+
+class CaseEntry(Base):
+    """One line of a case's thread: a message either way, a note, a state change, a photo."""
+
+    __tablename__ = "case_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("protection_case.id"), index=True)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(20))  # see bot/casework.py ENTRY_KINDS
+    author: Mapped[str] = mapped_column(String(20))  # reporter, officer or system
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id"))
+    text: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict] = mapped_column(default=dict)
+    photo_id: Mapped[int | None] = mapped_column(ForeignKey("photo.id"))
+
+    officer: Mapped["Officer | None"] = relationship()
 
 
 class Photo(Base):

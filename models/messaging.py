@@ -22,6 +22,38 @@ class Draft(Base):
     updated_at: Mapped[datetime]
 
 
+class ChatState(Base):
+    """What the bot waits for from a person outside the form (an officer's reply, a case pick…)."""
+
+    __tablename__ = "chat_state"
+
+    line_user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    data: Mapped[dict] = mapped_column(default=dict)
+    expires_at: Mapped[datetime]
+
+
+class LineGroup(Base):
+    """A LINE group of the centre's staff that gets short, anonymous notices of new cases."""
+
+    __tablename__ = "line_group"
+
+    group_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    registered_at: Mapped[datetime]
+
+
+class GroupInvite(Base):
+    """A one-time code that registers the group it is sent in."""
+
+    __tablename__ = "group_invite"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    expires_at: Mapped[datetime]
+
+
 class ExpiredDraftNotice(Base):
     """Marks users whose draft expired, so the bot can tell them when they come back."""
 
@@ -60,5 +92,6 @@ class Outbox(Base):
     next_attempt_at: Mapped[datetime]
     claimed_until: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    failure_notice_to: Mapped[str | None] = mapped_column(String(64))  # told if this never arrives
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from bot import line_limits
 from bot.case_view import officer_alert
-from bot.messages import text
+from bot.messages import texts
 from bot.report_form import STEPS, Form
 from bot.texts import say, template_names
 from config.categories import CATEGORIES
@@ -39,7 +39,7 @@ def test_every_question_of_the_form_fits_with_its_buttons():
 
 
 def test_the_officer_alert_fits_with_the_longest_answers():
-    case = SimpleNamespace(reference="9999/2569", category="other", category_other="ก" * 100, subject="ส" * 200,
+    case = SimpleNamespace(id=123456, reference="9999/2569", category="other", category_other="ก" * 100, subject="ส" * 200,
                            reporter_school="ร" * 200, reporter_district="อ" * 100, occurred_at=NOW,
                            facts="ข" * 2000, reporter_name="น" * 200, reporter_position="ต" * 200,
                            reporter_phone="081-234-5678", photos=[object()] * 50)
@@ -47,18 +47,30 @@ def test_the_officer_alert_fits_with_the_longest_answers():
 
 
 def test_every_template_renders_to_a_message_that_fits():
+    officer = SimpleNamespace(id=1, name="น" * 200, role="supervisor", phone="081-000-0000")
+    case = SimpleNamespace(id=1, reference="0001/2569", subject="ส" * 200, reporter_school="ร" * 200,
+                           reporter_district="อ" * 100, occurred_at=NOW, filed_at=NOW, reporter_name="น" * 200,
+                           reporter_position="ต" * 200, reporter_phone="081-234-5678", owner=officer, state="taken",
+                           facts="ข" * 2000, initial_help="ช" * 2000, source_name="ท" * 200, source_phone="0",
+                           closing_summary="ส" * 2000)
+    entry = SimpleNamespace(at=NOW, detail={"to": "referred", "destination": "ตำรวจ", "contact": "ก" * 2000,
+                                            "level": 2, "days": 3}, text="ข" * 400)
     values = {
         "answers": LONGEST, "a": LONGEST, "editing": True, "photo_count": 3, "suggestion": "ส" * 200,
         "saved": LONGEST["_known_reporter"], "groups": ["ก"], "sent": "สติกเกอร์", "what": "ข้อความ",
         "length": 9999, "limit": 2000, "count": 3, "hours": 24, "centre": "ศูนย์ทดสอบ", "hotlines": ["08x-xxx-0000"],
-        "cases": [], "state_names": {}, "category": "อื่น ๆ", "occurred_at": NOW, "facts": "ข" * 300,
-        "officer": SimpleNamespace(name="ทดสอบ", role="officer"),
-        "case": SimpleNamespace(reference="0001/2569", subject="ส" * 200, reporter_school="ร", reporter_district="อ",
-                                occurred_at=NOW, reporter_name="น", reporter_position="ต", reporter_phone="0"),
+        "cases": [case] * 12, "state_names": {"taken": "รับเรื่องแล้ว"}, "category": "อื่น ๆ", "occurred_at": NOW,
+        "facts": "ข" * 300, "officer": officer, "case": case, "by": officer, "to": officer, "state": "closed",
+        "state_name": "กำลังช่วยเหลือ/ประสานงาน", "detail": {"destination": "police"}, "summary": "ส" * 2000,
+        "destinations": {"police": "สถานีตำรวจ"}, "data": {"destination": "police"}, "minutes": 10,
+        "typed": "ก" * 300, "text": "ข" * 2000, "photo": False, "days": 3, "level": 2, "error": "x" * 1000,
+        "entries": ["ก" * 450] * 8, "page": 1, "pages": 3, "lines": ["ก" * 100] * 40, "entry": entry,
+        "who": "น" * 200, "states": {"referred": "ส่งต่อหน่วยงาน"}, "overdue": True, "age": "12 วัน",
     }
     for name in template_names():
-        message = text(say(name, **values))
-        assert line_limits.problems([message]) == [], name
+        split = texts(say(name, **values))
+        assert line_limits.problems(split) == [] and len(split) <= 4, name
+        assert "".join(t["text"] for t in split).replace("\n", "") == say(name, **values).replace("\n", ""), name
 
 
 def test_category_buttons_fit_and_cover_the_seven_kinds_plus_other():

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 04:07:21.150528
+Create Date: 2026-11-22 04:23:41.596782
 """
 from alembic import op
 import sqlalchemy as sa
@@ -22,6 +22,13 @@ def upgrade() -> None:
     sa.Column('last_number', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('year_be', name=op.f('pk_case_counter'))
     )
+    op.create_table('chat_state',
+    sa.Column('line_user_id', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('expires_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('line_user_id', name=op.f('pk_chat_state'))
+    )
     op.create_table('draft',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('line_user_id', sa.String(length=64), nullable=False),
@@ -36,6 +43,19 @@ def upgrade() -> None:
     sa.Column('line_user_id', sa.String(length=64), nullable=False),
     sa.Column('expired_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('line_user_id', name=op.f('pk_expired_draft_notice'))
+    )
+    op.create_table('group_invite',
+    sa.Column('code_hash', sa.String(length=64), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('expires_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('code_hash', name=op.f('pk_group_invite'))
+    )
+    op.create_table('line_group',
+    sa.Column('group_id', sa.String(length=64), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('registered_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('group_id', name=op.f('pk_line_group'))
     )
     op.create_table('officer',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -91,6 +111,14 @@ def upgrade() -> None:
     sa.Column('reporter_district', sa.String(length=200), nullable=False),
     sa.Column('reporter_phone', sa.String(length=32), nullable=False),
     sa.Column('filed_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('owner_officer_id', sa.Integer(), nullable=True),
+    sa.Column('taken_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_update_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('escalation_level', sa.Integer(), nullable=False),
+    sa.Column('reminded_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closing_summary', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['owner_officer_id'], ['officer.id'], name=op.f('fk_protection_case_owner_officer_id_officer')),
     sa.ForeignKeyConstraint(['reporter_id'], ['reporter.id'], name=op.f('fk_protection_case_reporter_id_reporter')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_protection_case')),
     sa.UniqueConstraint('year_be', 'number', name='uq_case_year_number')
@@ -125,6 +153,7 @@ def upgrade() -> None:
     sa.Column('next_attempt_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('claimed_until', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('failure_notice_to', sa.String(length=64), nullable=True),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('sent_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['protection_case.id'], name=op.f('fk_outbox_case_id_protection_case')),
@@ -150,11 +179,33 @@ def upgrade() -> None:
     with op.batch_alter_table('photo', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_photo_case_id'), ['case_id'], unique=False)
 
+    op.create_table('case_entry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('author', sa.String(length=20), nullable=False),
+    sa.Column('officer_id', sa.Integer(), nullable=True),
+    sa.Column('text', sa.Text(), nullable=True),
+    sa.Column('detail', sa.JSON(), nullable=False),
+    sa.Column('photo_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['protection_case.id'], name=op.f('fk_case_entry_case_id_protection_case')),
+    sa.ForeignKeyConstraint(['officer_id'], ['officer.id'], name=op.f('fk_case_entry_officer_id_officer')),
+    sa.ForeignKeyConstraint(['photo_id'], ['photo.id'], name=op.f('fk_case_entry_photo_id_photo')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_case_entry'))
+    )
+    with op.batch_alter_table('case_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_case_entry_case_id'), ['case_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('case_entry', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_entry_case_id'))
+
+    op.drop_table('case_entry')
     with op.batch_alter_table('photo', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_photo_case_id'))
 
@@ -175,7 +226,10 @@ def downgrade() -> None:
     op.drop_table('reporter')
     op.drop_table('processed_event')
     op.drop_table('officer')
+    op.drop_table('line_group')
+    op.drop_table('group_invite')
     op.drop_table('expired_draft_notice')
     op.drop_table('draft')
+    op.drop_table('chat_state')
     op.drop_table('case_counter')
     # ### end Alembic commands ###
