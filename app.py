@@ -22,9 +22,10 @@ def create_app(settings: Settings | None = None, clock=None, migrate: bool = Tru
         services.db.upgrade()
     app.extensions["ccpc"] = services
 
-    from handlers import cli, webhook
+    from handlers import cli, media, webhook
 
     app.register_blueprint(webhook.bp)
+    app.register_blueprint(media.bp)
     cli.register(app)
     return app
 

@@ -33,7 +33,7 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
 def officer_alert(case) -> dict:
     """The push every hotline officer gets when a case is filed (a Flex bubble)."""
     body = say("officer_alert", case=case, category=display_name(case.category, case.category_other),
-               facts=excerpt(case.facts), photo_count=len(case.photos))
+               facts=excerpt(case.facts), photo_count=sum(p.status in ("pending", "stored") for p in case.photos))
     rows = [{"type": "text", "text": line or " ", "wrap": True, "size": "sm"} for line in body.split("\n")]
     bubble = {
         "type": "bubble",

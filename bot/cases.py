@@ -9,11 +9,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot import messages as m
-from bot import groups, outbox
+from bot import groups, outbox, photos
 from bot.case_view import officer_alert
 from bot.texts import say
 from bot.thai_dates import BANGKOK, be_year
-from models import AuditLog, Case, CaseCounter, CaseEntry, Draft, Officer, Photo, Reporter
+from models import AuditLog, Case, CaseCounter, CaseEntry, Draft, Officer, Reporter
 
 
 
@@ -27,7 +27,7 @@ def next_number(session: Session, year_be: int) -> int:
     ).scalar_one()
 
 
-def file_case(session: Session, draft: Draft, now: datetime, hotlines: tuple[str, ...]) -> list[dict]:
+def file_case(session: Session, draft: Draft, now: datetime, settings) -> list[dict]:
     """Turn a confirmed draft into a case, queue the officers' alerts, and tell the principal."""
     a = draft.answers
     reporter = _remember_reporter(session, draft.line_user_id, a, now)
@@ -43,19 +43,20 @@ def file_case(session: Session, draft: Draft, now: datetime, hotlines: tuple[str
     )
     session.add(case)
     session.flush()
-    for photo in a.get("photos", []):
-        image_set = photo.get("image_set") or {}
-        session.add(Photo(case_id=case.id, line_message_id=photo["message_id"], image_set_id=image_set.get("id"),
-                          image_set_index=image_set.get("index"), status="pending", received_at=now))
+    for sent in a.get("photos", []):
+        photo = photos.receive(session, draft.line_user_id, sent["message_id"], now, sent.get("image_set"))
+        if photo.status in photos.VISIBLE:
+            photo.case_id = case.id
     session.flush()
     session.refresh(case, ["photos"])
     session.add(AuditLog(at=now, actor=draft.line_user_id, action="case_filed", case_id=case.id,
                          detail={"reference": case.reference}))
     session.add(CaseEntry(case_id=case.id, at=now, kind="filed", author="reporter", detail={}))
-    alert_officers(session, case, now)
+    alert_officers(session, case, now, settings)
     groups.notify_new_case(session, case, now)
     session.delete(draft)
-    return [m.text(say("case_filed", case=case, hotlines=hotlines), [m.say_button("สถานะ"), m.say_button("แจ้งเหตุ")])]
+    return [m.text(say("case_filed", case=case, hotlines=settings.centre_hotlines),
+                   [m.say_button("สถานะ"), m.say_button("แจ้งเหตุ")])]
 
 
 def _remember_reporter(session: Session, user_id: str, a: dict, now: datetime) -> Reporter:
@@ -78,12 +79,15 @@ def active_officers(session: Session, role: str | None = None) -> list[Officer]:
     return list(session.scalars(query.order_by(Officer.id)))
 
 
-def alert_officers(session: Session, case: Case, now: datetime) -> int:
-    """Queue the new-case alert for every active officer, in the case's own transaction."""
+def alert_officers(session: Session, case: Case, now: datetime, settings) -> int:
+    """Queue the new-case alert (with the photos already fetched) for every active officer."""
     officers = active_officers(session)
-    alert = officer_alert(case)
+    stored = [p for p in case.photos if p.status == "stored"]
+    messages = [officer_alert(case), *photos.image_messages(settings, stored, now)]
+    for photo in stored[:len(messages) - 1]:
+        photo.announced = True
     for officer in officers:
-        outbox.enqueue_push(session, officer.line_user_id, [alert], now, purpose="case_alert", case_id=case.id)
+        outbox.enqueue_push(session, officer.line_user_id, messages, now, purpose="case_alert", case_id=case.id)
     return len(officers)
 
 

@@ -98,6 +98,16 @@ def relay_to_reporter(session: Session, case: Case, officer: Officer, text: str,
     return [m.text(say("relay_sent", case=case), case_buttons(case))]
 
 
+def relay_photo_to_reporter(session: Session, case: Case, officer: Officer, message_id: str,
+                            now: datetime) -> list[dict]:
+    """An officer's photo goes to the principal once it is fetched and cleaned (needs an https base URL)."""
+    from bot import photos
+
+    photo = photos.receive(session, officer.line_user_id, message_id, now, case_id=case.id, direction="to_reporter")
+    record(session, case, now, "photo_to_reporter", "officer", officer, photo_id=photo.id)
+    return [m.text(say("relay_photo_queued", case=case), case_buttons(case))]
+
+
 def note(session: Session, case: Case, officer: Officer, text: str, now: datetime) -> list[dict]:
     """An internal note: in the thread for officers, never shown to the principal."""
     record(session, case, now, "note", "officer", officer, text=text)

@@ -31,3 +31,4 @@ def clear(session: Session, user_id: str) -> None:
     state = session.get(ChatState, user_id)
     if state is not None:
         session.delete(state)
+        session.flush()  # so that waiting again in the same unit of work starts afresh

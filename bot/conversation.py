@@ -86,7 +86,7 @@ def _as_principal(turn: Turn, answer: Answer) -> list[dict]:
 
 
 def _file(session: Session, draft, form: Form) -> list[dict]:
-    return cases.file_case(session, draft, form.now, form.settings.centre_hotlines)
+    return cases.file_case(session, draft, form.now, form.settings)
 
 
 def start_report(turn: Turn, draft) -> list[dict]:

@@ -7,6 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import messages as m
+from bot import photos as photo_store
+from bot.media_store import MediaStore
 from bot.answers import KIND_NAMES, Answer, Invalid, normalise
 from bot.report_form import BY_NAME, FIRST_OF_GROUP, GROUPS, Form, Step, natural_next
 from bot.texts import say
@@ -84,10 +86,11 @@ def answer(session: Session, draft: Draft, reply: Answer, form: Form, file_case)
     if reply.kind == "text" and normalise(reply.text) == STOP_EDITING and (draft.editing or draft.step == "edit_pick"):
         return _go(draft, "summary", form)
     if is_cancel(reply):
+        photo_store.discard_unfiled(session, draft.line_user_id, MediaStore(form.settings.media_dir))
         session.delete(draft)
         return [m.text(say("report_cancelled"), [m.say_button("แจ้งเหตุ")])]
     if draft.step == "photos" or reply.kind == "image":
-        return _on_photos(draft, reply, form)
+        return _on_photos(session, draft, reply, form)
     if draft.step == "summary":
         return _on_summary(session, draft, reply, form, file_case)
     if draft.step == "edit_pick":
@@ -127,11 +130,12 @@ def _knows_reporter(draft: Draft) -> bool:
     return bool(draft.answers.get("_known_reporter"))
 
 
-def add_photo(draft: Draft, reply: Answer) -> list[dict]:
-    """Keep a photo's LINE message id in the draft; the file itself is fetched separately."""
+def add_photo(session: Session, draft: Draft, reply: Answer, now) -> list[dict]:
+    """Keep the photo in the draft and have it fetched from LINE right away (LINE keeps it only briefly)."""
     photos = list(draft.answers.get("photos", []))
     if all(p["message_id"] != reply.message_id for p in photos):
         photos.append({"message_id": reply.message_id, "image_set": reply.image_set})
+        photo_store.receive(session, draft.line_user_id, reply.message_id, now, reply.image_set)
     draft.answers = {**draft.answers, "photos": photos}
     return photos
 
@@ -143,9 +147,9 @@ def _go(draft: Draft, step_name: str, form: Form) -> list[dict]:
     return ask(draft, form)
 
 
-def _on_photos(draft: Draft, reply: Answer, form: Form) -> list[dict]:
+def _on_photos(session: Session, draft: Draft, reply: Answer, form: Form) -> list[dict]:
     if reply.kind == "image":
-        photos = add_photo(draft, reply)
+        photos = add_photo(session, draft, reply, form.now)
         if not _image_set_complete(photos, reply.image_set):
             return []  # more photos of the same send are on their way; answer once for the set
         if draft.step != "photos":  # a photo sent early is kept for the photos step
@@ -155,6 +159,7 @@ def _on_photos(draft: Draft, reply: Answer, form: Form) -> list[dict]:
     words = normalise(reply.text) if reply.kind == "text" else ""
     if words in {normalise(w) for w in CLEAR_PHOTOS}:
         draft.answers = {**draft.answers, "photos": []}
+        photo_store.discard_unfiled(session, draft.line_user_id, MediaStore(form.settings.media_dir))
         return ask(draft, form, say("photos_cleared"))
     if words in DONE or words in SKIP:
         if words in SKIP and photos:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot import casework, chat_state, references
+from bot import casework, chat_state, photos, references
 from bot import messages as m
 from bot.answers import Answer, normalise
 from bot.case_view import case_details, open_cases
@@ -107,7 +107,10 @@ def details_reply(turn, officer, case, page: int) -> list[dict]:
         buttons = [m.postback_button("หน้าถัดไป", f"v1:detail:{case.id}:{page + 1}")] + buttons
     if case.owner_officer_id is None:
         buttons = [m.postback_button("รับเรื่อง", f"v1:take:{case.id}")] + buttons
-    return m.texts(body, buttons)
+    texts = m.texts(body)
+    images = photos.image_messages(turn.settings, photos.case_photos(turn.session, case.id), turn.now,
+                                   limit=4 - len(texts)) if page == 1 else []
+    return texts[:-1] + images + [m.text(texts[-1]["text"], buttons)]
 
 
 def state_menu(case: Case) -> list[dict]:
@@ -147,6 +150,12 @@ def on_waiting(turn, officer: Officer, state, answer: Answer) -> list[dict]:
     chat_state.clear(turn.session, officer.line_user_id)
     if answer.kind == "text" and normalise(answer.text) in {"ยกเลิก", "cancel"}:
         return [m.text(say("waiting_cancelled", case=case))]
+    if answer.kind == "image" and state.kind == "reply":
+        if not turn.settings.shows_photos:
+            chat_state.wait_for(turn.session, officer.line_user_id, state.kind, state.data, turn.now,
+                                turn.settings.reply_mode_minutes)
+            return [m.text(say("relay_photo_impossible", case=case))]
+        return casework.relay_photo_to_reporter(turn.session, case, officer, answer.message_id, turn.now)
     if answer.kind != "text" or not answer.words:
         chat_state.wait_for(turn.session, officer.line_user_id, state.kind, state.data, turn.now,
                             turn.settings.reply_mode_minutes)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import delete, select
 
-from bot import deadlines
+from bot import deadlines, photos
 from bot.services import Services
 from models import Draft, ExpiredDraftNotice
 
@@ -24,6 +24,7 @@ def expire_drafts(services: Services) -> int:
     with services.db.session() as session:
         stale = list(session.scalars(select(Draft).where(Draft.updated_at < cutoff).with_for_update(skip_locked=True)))
         for draft in stale:
+            photos.discard_unfiled(session, draft.line_user_id, services.media)
             if session.get(ExpiredDraftNotice, draft.line_user_id) is None:
                 session.add(ExpiredDraftNotice(line_user_id=draft.line_user_id, expired_at=now))
             session.delete(draft)
@@ -34,6 +35,19 @@ def expire_drafts(services: Services) -> int:
     return len(stale)
 
 
+def purge_old_photos(services: Services) -> int:
+    """With PHOTO_RETENTION_DAYS set, delete photo files of cases closed longer ago than that."""
+    days = services.settings.photo_retention_days
+    if days <= 0:
+        return 0
+    with services.db.session() as session:
+        count = photos.purge_closed(session, services.media, services.now() - timedelta(days=days))
+        session.commit()
+    if count:
+        log.info("retention: deleted the files of %s photo(s)", count)
+    return count
+
+
 def jobs(services: Services) -> dict:
     """Every periodic job by name; each is safe to run twice or after a restart."""
     return {
@@ -41,6 +55,8 @@ def jobs(services: Services) -> dict:
         "expire_drafts": (lambda: expire_drafts(services), {"minutes": DRAFTS_EVERY_MINUTES}),
         "escalate_unanswered": (lambda: deadlines.escalate_unanswered(services), {"minutes": 1}),
         "remind_quiet_owners": (lambda: deadlines.remind_quiet_owners(services), {"minutes": 30}),
+        "fetch_photos": (lambda: photos.fetch_due(services), {"seconds": 10}),
+        "purge_old_photos": (lambda: purge_old_photos(services), {"hours": 6}),
     }
 
 

@@ -1,13 +1,15 @@
 """The running service's parts, built once in create_app and shared by web, CLI and scheduler."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Callable
 
+from bot import signed_urls
 from bot.db import Database
 from bot.line_gateway import LineGateway
-from config.settings import Settings
+from bot.media_store import MediaStore
+from config.settings import INSTANCE_DIR, Settings
 
 
 def utc_now() -> datetime:
@@ -25,9 +27,20 @@ class Services:
 
     @classmethod
     def build(cls, settings: Settings, clock: Callable[[], datetime] | None = None) -> "Services":
+        if not settings.secret_key:  # links must survive restarts: keep a generated key in instance/
+            secret = signed_urls.load_or_create_secret(INSTANCE_DIR).decode("ascii").strip()
+            settings = replace(settings, secret_key=secret)
         gateway = LineGateway(settings.line_channel_access_token, settings.line_api_base_url,
                               settings.line_timeout_seconds)
         return cls(settings=settings, db=Database(settings.database_url), gateway=gateway, clock=clock or utc_now)
+
+    @property
+    def media(self) -> MediaStore:
+        return MediaStore(self.settings.media_dir)
+
+    @property
+    def secret(self) -> bytes:
+        return self.settings.secret_key.encode("utf-8")
 
     def now(self) -> datetime:
         return self.clock()
@@ -37,3 +50,13 @@ class Services:
         from bot import outbox
 
         return outbox.send_due(self.db, self.gateway, self.now, ids, self.settings.outbox_max_attempts)
+
+    def after_webhook(self, outbox_ids: list[int], fetch_photos: bool) -> None:
+        """Slow work after LINE has its 200: fetch new photos, then send what the events queued."""
+        from bot import photos
+
+        if fetch_photos:
+            photos.fetch_due(self)
+        self.send_outbox(outbox_ids)
+        if fetch_photos:
+            self.send_outbox()  # what the photos queued (notices, images for officers)

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot import casework, chat_state
+from bot import casework, chat_state, photos
 from bot import messages as m
 from bot.answers import Answer
 from bot.states import OPEN
 from bot.texts import say
-from models import Case, Photo
+from models import Case
 
 PICK_PREFIX = "v1:pick"
 PICK_MINUTES = 30
@@ -50,8 +50,6 @@ def on_pick(turn, data: str) -> list[dict]:
 
 def _add(turn, case: Case, answer: Answer) -> list[dict]:
     if answer.kind == "image":
-        photo = Photo(case_id=case.id, line_message_id=answer.message_id, status="pending", received_at=turn.now)
-        turn.session.add(photo)
-        turn.session.flush()
+        photo = photos.receive(turn.session, turn.user_id, answer.message_id, turn.now, case_id=case.id)
         return casework.from_reporter(turn.session, case, turn.now, photo_id=photo.id)
     return casework.from_reporter(turn.session, case, turn.now, text=answer.text.strip()[:2000])

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +38,16 @@ class Settings:
     reminder_days: int = 3
     reply_mode_minutes: int = 10
     scheduler_enabled: bool = True
+    public_base_url: str = ""
+    media_dir: str = str(INSTANCE_DIR / "media")
+    media_url_ttl_days: int = 7
+    photo_retention_days: int = 0
+    secret_key: str = field(default="", repr=False)
+
+    @property
+    def shows_photos(self) -> bool:
+        """LINE fetches images only over https, so photos are shown only with an https base URL."""
+        return self.public_base_url.startswith("https://")
 
     @property
     def line_configured(self) -> bool:
@@ -64,6 +74,11 @@ ENV = {
     "REMINDER_DAYS": ("reminder_days", int),
     "REPLY_MODE_MINUTES": ("reply_mode_minutes", int),
     "SCHEDULER_ENABLED": ("scheduler_enabled", _bool),
+    "PUBLIC_BASE_URL": ("public_base_url", lambda v: v.rstrip("/")),
+    "MEDIA_DIR": ("media_dir", str),
+    "MEDIA_URL_TTL_DAYS": ("media_url_ttl_days", int),
+    "PHOTO_RETENTION_DAYS": ("photo_retention_days", int),
+    "SECRET_KEY": ("secret_key", str),
 }
 
 

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from bot import officers as officer_admin
 from bot import groups as line_groups
 from bot import outbox
+from bot import photos as photo_store
 from models import LineGroup
 
 db_cli = AppGroup("db", help="Database schema.")
@@ -17,6 +18,7 @@ officers_cli = AppGroup("officers", help="The centre's hotline officers and supe
 outbox_cli = AppGroup("outbox", help="Messages to LINE that are waiting or failed.")
 scheduler_cli = AppGroup("scheduler", help="Periodic jobs (run in exactly one process).")
 groups_cli = AppGroup("groups", help="The centre's LINE group(s) that get anonymous new-case notices.")
+photos_cli = AppGroup("photos", help="Incident photos on disk.")
 
 
 def _services():
@@ -185,6 +187,36 @@ def groups_remove(group_id: str) -> None:
     click.echo(f"group {group_id}: notices stopped")
 
 
+@photos_cli.command("purge")
+@click.option("--closed-before", "closed_before", required=True, metavar="YYYY-MM-DD",
+              help="delete the photo files of cases closed before this day (Christian or Buddhist-Era year)")
+def photos_purge(closed_before: str) -> None:
+    """Delete photo files of closed cases; the record that each photo existed is kept."""
+    from datetime import date, datetime, time
+
+    from bot.thai_dates import BANGKOK
+
+    try:
+        day = date.fromisoformat(closed_before)
+    except ValueError as error:
+        raise click.ClickException("write the date as YYYY-MM-DD, e.g. 2026-10-01 or 2569-10-01") from error
+    if day.year > 2400:
+        day = day.replace(year=day.year - 543)
+    services = _services()
+    with services.db.session() as session:
+        count = photo_store.purge_closed(session, services.media, datetime.combine(day, time(), BANGKOK))
+        session.commit()
+    click.echo(f"deleted the files of {count} photo(s) of cases closed before {day.isoformat()}")
+
+
+@photos_cli.command("fetch")
+def photos_fetch() -> None:
+    """Fetch every photo that is waiting to be downloaded from LINE, once."""
+    services = _services()
+    click.echo(f"{photo_store.fetch_due(services)} photo(s) stored")
+    services.send_outbox()
+
+
 def register(app: Flask) -> None:
-    for group in (db_cli, officers_cli, outbox_cli, scheduler_cli, groups_cli):
+    for group in (db_cli, officers_cli, outbox_cli, scheduler_cli, groups_cli, photos_cli):
         app.cli.add_command(group)

@@ -6,7 +6,8 @@ import logging
 from sqlalchemy.exc import IntegrityError
 
 from bot import messages as m
-from bot import groups, outbox
+from bot import groups, outbox, photos
+from bot.media_store import MediaStore
 from bot.answers import Answer
 from bot.conversation import Turn, greet, on_input
 from bot.services import Services
@@ -103,6 +104,13 @@ def on_unfollow(turn: Turn, event: dict) -> None:
     return None
 
 
+def on_unsend(turn: Turn, event: dict) -> None:
+    message_id = (event.get("unsend") or {}).get("messageId", "")
+    if photos.on_unsent(turn.session, message_id, MediaStore(turn.settings.media_dir)):
+        log.info("a photo was unsent by its sender and removed")
+    return None
+
+
 def on_join(turn: Turn, event: dict) -> list[dict] | None:
     source = event.get("source") or {}
     log.info("the bot joined %s %s", source.get("type"), source.get("groupId") or source.get("roomId"))
@@ -123,5 +131,6 @@ HANDLERS = {
     "follow": on_follow,
     "unfollow": on_unfollow,
     "join": on_join,
+    "unsend": on_unsend,
     "leave": on_leave,
 }

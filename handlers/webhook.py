@@ -39,10 +39,11 @@ def callback() -> Response:
         log.warning("signed webhook body is not a JSON object")
         return Response("bad body\n", 400)
     queued = [row_id for event in batch for row_id in events.process(services, event)]
+    images = any((e.get("message") or {}).get("type") == "image" for e in batch)
     response = Response("OK\n", 200)
-    if queued:
+    if queued or images:
         # Talking to LINE is the slow part: do it after the response has gone back to LINE.
-        response.call_on_close(lambda: services.send_outbox(queued))
+        response.call_on_close(lambda: services.after_webhook(queued, images))
     return response
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
@@ -82,17 +82,33 @@ class CaseEntry(Base):
 
 
 class Photo(Base):
-    """A photo a principal sent with a report; the file itself is fetched from LINE later."""
+    """A photo sent in LINE: fetched soon after it arrives, cleaned of metadata, stored by content hash."""
 
     __tablename__ = "photo"
+    __table_args__ = (Index("ix_photo_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("protection_case.id"), index=True)
+    line_user_id: Mapped[str] = mapped_column(String(64), index=True)  # who sent it
     line_message_id: Mapped[str] = mapped_column(String(64), unique=True)
+    direction: Mapped[str] = mapped_column(String(20), default="from_reporter")  # or to_reporter
     image_set_id: Mapped[str | None] = mapped_column(String(64))
     image_set_index: Mapped[int | None]
+    # pending → stored, or rejected / gone / failed; later unsent or purged (the record stays)
     status: Mapped[str] = mapped_column(String(20), default="pending")
+    problem: Mapped[str | None] = mapped_column(String(40))
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None]
+    claimed_until: Mapped[datetime | None]
+    source_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    file_name: Mapped[str | None] = mapped_column(String(100))
+    preview_name: Mapped[str | None] = mapped_column(String(100))
+    content_type: Mapped[str | None] = mapped_column(String(40))
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    announced: Mapped[bool] = mapped_column(default=False)  # officers have been shown it
     received_at: Mapped[datetime]
+    stored_at: Mapped[datetime | None]
 
     case: Mapped[Case | None] = relationship(back_populates="photos")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -90,16 +91,18 @@ def line(clock):
 
 
 def make_settings(database_url: str, line_base_url: str, **overrides) -> Settings:
+    media = overrides.pop("media_dir", None) or tempfile.mkdtemp(prefix="ccpc-media-")
     values = dict(line_channel_secret=SECRET, line_channel_access_token=TOKEN, line_api_base_url=line_base_url,
                   line_timeout_seconds=1.0, database_url=database_url, centre_hotlines=("08x-xxx-0000",),
-                  districts=("เมืองตัวอย่าง", "หนองสมมุติ", "โคกจำลอง"), scheduler_enabled=False)
+                  districts=("เมืองตัวอย่าง", "หนองสมมุติ", "โคกจำลอง"), scheduler_enabled=False,
+                  media_dir=media, secret_key="test-signing-key")
     values.update(overrides)
     return Settings(**values)
 
 
 @pytest.fixture
-def settings(database_url, line) -> Settings:
-    return make_settings(database_url, line.base_url)
+def settings(database_url, line, tmp_path) -> Settings:
+    return make_settings(database_url, line.base_url, media_dir=str(tmp_path / "media"))
 
 
 @pytest.fixture

@@ -1,8 +1,20 @@
 """Small helpers the tests share: officers, and a principal who files a whole report."""
 from __future__ import annotations
 
+import io
+
+from PIL import Image
+
 from bot import officers
 from models import Case
+
+
+def jpeg(seed: int = 0, size=(64, 48), exif: bytes | None = None) -> bytes:
+    """A real, small JPEG made with Pillow; each seed gives different pixels."""
+    image = Image.new("RGB", size, ((seed * 53) % 256, (seed * 97) % 256, (seed * 31 + 80) % 256))
+    out = io.BytesIO()
+    image.save(out, "JPEG", **({"exif": exif} if exif else {}))
+    return out.getvalue()
 
 
 def add_officer(services, line, name="เจ้าหน้าที่ทดสอบ หนึ่ง", phone="081-000-0001", role="officer"):
@@ -33,7 +45,7 @@ def fill_report(principal, photos: int = 0, first_time: bool = True, when: str =
     else:
         principal.taps("ใช้ข้อมูลนี้")
     for index in range(photos):
-        principal.sends_image(b"\xff\xd8fake-jpeg-%d" % index)
+        principal.sends_image(jpeg(index))
     principal.taps("เสร็จ" if photos else "ข้าม")
 
 

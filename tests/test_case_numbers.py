@@ -62,6 +62,7 @@ def _file_in_process(args) -> int:
 
     from bot.cases import file_case
     from bot.db import Database
+    from config.settings import Settings
     from models import Draft
 
     url, index = args
@@ -75,7 +76,7 @@ def _file_in_process(args) -> int:
         draft = Draft(line_user_id=user, step="summary", answers=answers, editing=False, updated_at=now)
         session.add(draft)
         session.flush()
-        file_case(session, draft, now, ())
+        file_case(session, draft, now, Settings(database_url=url, secret_key="x"))
         session.commit()
     with db.session() as session:
         from sqlalchemy import select

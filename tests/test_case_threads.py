@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from bot import officers as officer_admin
 from models import AuditLog, CaseEntry
-from tests.helpers import add_officer, cases, file_report
+from tests.helpers import add_officer, cases, file_report, jpeg
 
 
 def setup_case(services, line, supervisors: int = 0):
@@ -102,7 +102,7 @@ def test_principal_writes_into_the_thread_and_the_owner_can_answer(app, services
     for officer in (first, second):  # nobody owns it yet: every officer hears
         assert "นักเรียนออกจากโรงพยาบาลแล้วค่ะ" in officer.last_text()
     first.taps("รับเรื่อง")
-    principal.sends_image(b"\xff\xd8photo")
+    principal.sends_image(jpeg(7))
     assert "ส่งภาพเพิ่มเติม 1 ภาพ" in first.last_text()
     assert "ส่งภาพเพิ่มเติม" not in second.last_text()
     first.taps("ตอบกลับ")

@@ -42,7 +42,7 @@ def test_the_officer_alert_fits_with_the_longest_answers():
     case = SimpleNamespace(id=123456, reference="9999/2569", category="other", category_other="ก" * 100, subject="ส" * 200,
                            reporter_school="ร" * 200, reporter_district="อ" * 100, occurred_at=NOW,
                            facts="ข" * 2000, reporter_name="น" * 200, reporter_position="ต" * 200,
-                           reporter_phone="081-234-5678", photos=[object()] * 50)
+                           reporter_phone="081-234-5678", photos=[SimpleNamespace(status="stored")] * 50)
     assert line_limits.problems([officer_alert(case)]) == []
 
 
@@ -66,6 +66,7 @@ def test_every_template_renders_to_a_message_that_fits():
         "typed": "ก" * 300, "text": "ข" * 2000, "photo": False, "days": 3, "level": 2, "error": "x" * 1000,
         "entries": ["ก" * 450] * 8, "page": 1, "pages": 3, "lines": ["ก" * 100] * 40, "entry": entry,
         "who": "น" * 200, "states": {"referred": "ส่งต่อหน่วยงาน"}, "overdue": True, "age": "12 วัน",
+        "status": "gone", "size_mb": 25.3, "limit_mb": 20, "megapixels": 81.0, "limit_mp": 40, "kind": "HEIC",
     }
     for name in template_names():
         split = texts(say(name, **values))

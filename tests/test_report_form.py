@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Draft, Photo
-from tests.helpers import add_officer, cases, file_report, fill_report
+from tests.helpers import add_officer, cases, file_report, fill_report, jpeg
 
 
 def test_whole_form_files_a_numbered_case_and_alerts_every_officer(app, services, line):
@@ -43,7 +43,7 @@ def test_whole_form_files_a_numbered_case_and_alerts_every_officer(app, services
     assert case.reference == "0001/2569" and case.state == "new" and case.category == "accident"
     with services.db.session() as session:
         photos = list(session.scalars(select(Photo).where(Photo.case_id == case.id)))
-        assert len(photos) == 2 and all(p.status == "pending" for p in photos)
+        assert len(photos) == 2 and all(p.status == "stored" and p.file_name for p in photos)
         assert session.scalars(select(Draft)).first() is None
 
 
@@ -193,7 +193,7 @@ def test_photos_of_one_send_arrive_out_of_order_and_are_answered_once(app, servi
     principal.taps("ภาพประกอบ")
     before = len(principal.messages())
     for index in (3, 1, 2):
-        principal.sends_image(b"img%d" % index, image_set={"id": "set1", "index": index, "total": 3})
+        principal.sends_image(jpeg(index), image_set={"id": "set1", "index": index, "total": 3})
     assert len(principal.messages()) == before + 1
     assert "รวม 3 ภาพ" in principal.last_text()
     principal.taps("เสร็จ")
@@ -203,7 +203,7 @@ def test_photos_of_one_send_arrive_out_of_order_and_are_answered_once(app, servi
 def test_a_photo_sent_before_the_photo_step_is_kept(app, line):
     principal = line.user()
     principal.says("แจ้งเหตุ")
-    principal.sends_image(b"early")
+    principal.sends_image(jpeg())
     assert "ได้รับภาพแล้ว" in principal.last_text() and "ข้อ 1" in principal.last_text()
 
 

@@ -65,7 +65,7 @@ def test_service_without_line_credentials_starts_and_says_why_webhooks_fail(data
     from app import create_app
     from config.settings import Settings
 
-    app = create_app(Settings(database_url=database_url))
+    app = create_app(Settings(database_url=database_url, secret_key="x"))
     client = app.test_client()
     response = client.post("/callback", data=b"{}", headers={"X-Line-Signature": "x"})
     assert response.status_code == 503 and b"LINE_CHANNEL_SECRET" in response.data

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 04:23:41.596782
+Create Date: 2026-11-22 04:33:11.857542
 """
 from alembic import op
 import sqlalchemy as sa
@@ -167,17 +167,34 @@ def upgrade() -> None:
     op.create_table('photo',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('line_user_id', sa.String(length=64), nullable=False),
     sa.Column('line_message_id', sa.String(length=64), nullable=False),
+    sa.Column('direction', sa.String(length=20), nullable=False),
     sa.Column('image_set_id', sa.String(length=64), nullable=True),
     sa.Column('image_set_index', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('problem', sa.String(length=40), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('claimed_until', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('source_sha256', sa.String(length=64), nullable=True),
+    sa.Column('file_name', sa.String(length=100), nullable=True),
+    sa.Column('preview_name', sa.String(length=100), nullable=True),
+    sa.Column('content_type', sa.String(length=40), nullable=True),
+    sa.Column('width', sa.Integer(), nullable=True),
+    sa.Column('height', sa.Integer(), nullable=True),
+    sa.Column('announced', sa.Boolean(), nullable=False),
     sa.Column('received_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('stored_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['protection_case.id'], name=op.f('fk_photo_case_id_protection_case')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_photo')),
     sa.UniqueConstraint('line_message_id', name=op.f('uq_photo_line_message_id'))
     )
     with op.batch_alter_table('photo', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_photo_case_id'), ['case_id'], unique=False)
+        batch_op.create_index('ix_photo_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_photo_line_user_id'), ['line_user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_photo_source_sha256'), ['source_sha256'], unique=False)
 
     op.create_table('case_entry',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -207,6 +224,9 @@ def downgrade() -> None:
 
     op.drop_table('case_entry')
     with op.batch_alter_table('photo', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_photo_source_sha256'))
+        batch_op.drop_index(batch_op.f('ix_photo_line_user_id'))
+        batch_op.drop_index('ix_photo_due')
         batch_op.drop_index(batch_op.f('ix_photo_case_id'))
 
     op.drop_table('photo')
