@@ -22,10 +22,11 @@ def create_app(settings: Settings | None = None, clock=None, migrate: bool = Tru
         services.db.upgrade()
     app.extensions["ccpc"] = services
 
-    from handlers import cli, media, webhook
+    from handlers import cli, documents, media, webhook
 
     app.register_blueprint(webhook.bp)
     app.register_blueprint(media.bp)
+    app.register_blueprint(documents.bp)
     cli.register(app)
     return app
 

@@ -9,7 +9,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot import messages as m
-from bot import groups, outbox, photos
+from bot import fund, groups, outbox, photos
+from bot.officers import active_officers
 from bot.case_view import officer_alert
 from bot.texts import say
 from bot.thai_dates import BANGKOK, be_year
@@ -55,8 +56,14 @@ def file_case(session: Session, draft: Draft, now: datetime, settings) -> list[d
     alert_officers(session, case, now, settings)
     groups.notify_new_case(session, case, now)
     session.delete(draft)
-    return [m.text(say("case_filed", case=case, hotlines=settings.centre_hotlines),
-                   [m.say_button("สถานะ"), m.say_button("แจ้งเหตุ")])]
+    reply = [m.text(say("case_filed", case=case, hotlines=settings.centre_hotlines),
+                    [m.say_button("สถานะ"), m.say_button("แจ้งเหตุ")])]
+    items = fund.eligible_items(case, settings)
+    if items:  # the fund wants its request within 24 hours: say so at once
+        reply.append(m.text(say("fund_may_apply", case=case, items=items, deadline=fund.deadline(case, settings),
+                                late=now > fund.deadline(case, settings)),
+                            [m.postback_button("ขอรับเงินกองทุน", f"v1:pfund:{case.id}"), m.say_button("สถานะ")]))
+    return reply
 
 
 def _remember_reporter(session: Session, user_id: str, a: dict, now: datetime) -> Reporter:
@@ -69,14 +76,6 @@ def _remember_reporter(session: Session, user_id: str, a: dict, now: datetime) -
     reporter.updated_at = now
     session.flush()
     return reporter
-
-
-def active_officers(session: Session, role: str | None = None) -> list[Officer]:
-    """Officers linked to LINE and not deactivated: the people alerts go to."""
-    query = select(Officer).where(Officer.active.is_(True), Officer.line_user_id.is_not(None))
-    if role:
-        query = query.where(Officer.role == role)
-    return list(session.scalars(query.order_by(Officer.id)))
 
 
 def alert_officers(session: Session, case: Case, now: datetime, settings) -> int:

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from bot import messages as m
 from bot import outbox
-from bot.cases import active_officers
+from bot.officers import active_officers
 from bot.states import OPEN, STATES  # noqa: F401 - re-exported for callers
 from bot.texts import say
 from models import AuditLog, Case, CaseEntry, Officer

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot import cases, chat_state, form_engine, officer_desk, officers, threads
+from bot import cases, chat_state, form_engine, fund_chat, officer_desk, officers, threads
 from bot import messages as m
 from bot.answers import Answer, normalise
 from bot.report_form import Form
@@ -30,7 +30,7 @@ class Turn:
 
 MENU_BUTTONS = ("แจ้งเหตุ", "สถานะ", "เมนู")
 OFFICER_MENU = {"เมนูเจ้าหน้าที่", "officer", "เจ้าหน้าที่"}
-PICK_PREFIX = threads.PICK_PREFIX
+PRINCIPAL_PAYLOADS = (f"{threads.PICK_PREFIX}:", "v1:pfund:")  # buttons principals get; the rest are officers'
 
 
 def menu_buttons() -> list[dict]:
@@ -55,6 +55,8 @@ def _as_officer(turn: Turn, officer, answer: Answer) -> list[dict] | None:
     """Officer traffic; None lets the message through to the principal's side (officers may report too)."""
     if answer.kind == "postback" and not _is_principal_payload(answer):
         return officer_desk.on_postback(turn, officer, answer.text.split(":"))
+    if answer.kind == "text" and answer.words in officer_desk.LIST_COMMANDS:
+        return officer_desk.LIST_COMMANDS[answer.words](turn)
     if officer_desk.is_officer_command(answer):
         return officer_desk.on_command(turn, officer, answer)
     waiting = chat_state.current(turn.session, turn.user_id, turn.now)
@@ -66,17 +68,23 @@ def _as_officer(turn: Turn, officer, answer: Answer) -> list[dict] | None:
 
 
 def _is_principal_payload(answer: Answer) -> bool:
-    return answer.text.startswith(f"{PICK_PREFIX}:")
+    return answer.text.startswith(PRINCIPAL_PAYLOADS)
 
 
 def _as_principal(turn: Turn, answer: Answer) -> list[dict]:
     draft, expired = form_engine.load_draft(turn.session, turn.user_id, turn.now, turn.settings.draft_ttl_hours)
     notice = [m.text(say("draft_expired", hours=turn.settings.draft_ttl_hours))] if expired else []
     command = COMMANDS.get(normalise(answer.text)) if answer.kind == "text" else None
+    waiting = chat_state.current(turn.session, turn.user_id, turn.now) if draft is None else None
+    if waiting is not None and waiting.kind == "fund" and (command is None or command is cancel_nothing):
+        return notice + fund_chat.on_input(turn, waiting, answer)
     if command is not None:
         return notice + command(turn, draft)
     if draft is not None:
         return notice + form_engine.answer(turn.session, draft, answer, turn.form(draft.answers), _file)
+    if answer.kind == "postback" and answer.text.startswith("v1:pfund:"):
+        case_id = answer.text.rsplit(":", 1)[-1]
+        return notice + fund_chat.start(turn, int(case_id) if case_id.isdigit() else -1)
     if answer.kind == "postback":
         return notice + threads.on_pick(turn, answer.text)
     code_reply = officers.try_link(turn.session, turn.user_id, answer, turn.now)
@@ -128,7 +136,14 @@ def greet(turn: Turn) -> list[dict]:
                    menu_buttons())]
 
 
+def ask_fund(turn: Turn, draft) -> list[dict]:
+    if draft is not None:
+        return form_engine.ask(draft, turn.form(draft.answers), say("draft_in_progress"))
+    return fund_chat.start(turn)
+
+
 COMMANDS = {
+    **dict.fromkeys(("กองทุน", "ขอกองทุน", "ขอรับเงินกองทุน", "fund"), ask_fund),
     **dict.fromkeys(("แจ้งเหตุ", "report", "รายงาน", "รายงานเหตุ"), start_report),
     **dict.fromkeys(("สถานะ", "status"), show_status),
     **dict.fromkeys(("เมนู", "menu", "help", "วิธีใช้"), show_menu),

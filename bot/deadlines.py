@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 
 from bot import casework, outbox
-from bot.cases import active_officers
+from bot.officers import active_officers
 from bot import messages as m
 from bot.case_view import officer_alert
 from bot.services import Services

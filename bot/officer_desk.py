@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot import casework, chat_state, photos, references
+from bot import casework, chat_state, fund_chat, paperwork, photos, references
 from bot import messages as m
+from bot.officers import active_officers
 from bot.answers import Answer, normalise
 from bot.case_view import case_details, open_cases
 from bot.texts import say
 from models import AuditLog, Case, Officer
 
 TEXT_LIMIT = 2000
-WAITING_KINDS = ("reply", "note", "close", "refer")
+WAITING_KINDS = ("reply", "note", "close", "refer", "fund_refused", "fund_paid")
 
 
 def officer_of(session, user_id: str) -> Officer | None:
@@ -24,16 +25,16 @@ def is_officer_command(answer: Answer) -> bool:
     if answer.kind != "text":
         return False
     words = answer.words.split(" ", 2)
-    if words[0] == "เรื่องค้าง":
-        return len(words) == 1
+    if words[0] in LIST_COMMANDS:
+        return len(words) == 1 and words[0] != "กองทุน"  # "กองทุน" alone is also the principals' word
     return words[0] in COMMANDS and len(words) >= 2 and references.looks_like(words[1])
 
 
 def on_command(turn, officer: Officer, answer: Answer) -> list[dict]:
     """Run a typed officer command such as "รับเรื่อง 0001/2569"."""
     words = answer.words.split(" ", 2)
-    if words[0] == "เรื่องค้าง":
-        return open_cases_reply(turn)
+    if words[0] in LIST_COMMANDS:
+        return LIST_COMMANDS[words[0]](turn)
     case = references.find(turn.session, words[1], turn.now)
     if case is None:
         return [m.text(say("case_not_found", typed=words[1]))]
@@ -81,7 +82,7 @@ def _reopen(turn, officer, case, rest):
 
 
 def _handover(turn, officer, case, rest):
-    others = [o for o in casework.active_officers(turn.session) if o.id != case.owner_officer_id]
+    others = [o for o in active_officers(turn.session) if o.id != case.owner_officer_id]
     buttons = [m.postback_button(o.name, f"v1:handover:{case.id}:{o.id}", f"โอนให้ {o.name}") for o in others[:12]]
     return [m.text(say("handover_pick", case=case), buttons + [m.say_button("ยกเลิก")])]
 
@@ -146,6 +147,8 @@ def _start_waiting(turn, officer, case, kind: str, data: dict | None = None) -> 
 
 def on_waiting(turn, officer: Officer, state, answer: Answer) -> list[dict]:
     """The officer's next message after ตอบกลับ / บันทึก / ปิดเรื่อง / ส่งต่อ."""
+    if state.kind.startswith("fund_"):
+        return fund_chat.officer_waiting(turn, officer, state, answer)
     case = turn.session.get(Case, state.data["case_id"])
     chat_state.clear(turn.session, officer.line_user_id)
     if answer.kind == "text" and normalise(answer.text) in {"ยกเลิก", "cancel"}:
@@ -206,9 +209,13 @@ POSTBACKS = {
     "reopen": lambda t, o, c, more: casework.reopen(t.session, c, o, t.now),
     "handover": _pb_handover,
     "refer": _pb_refer,
+    "fund": fund_chat.officer_view,
+    "fundact": fund_chat.officer_act,
 }
 
 COMMANDS = {
     "รับเรื่อง": _take, "ตอบ": _reply, "บันทึก": _note, "สถานะ": _state, "ปิดเรื่อง": _close,
     "เปิดเรื่อง": _reopen, "โอน": _handover, "ส่งต่อ": _refer, "รายละเอียด": _details,
+    "เอกสาร": lambda turn, officer, case, rest: paperwork.links_reply(turn, officer, case),
 }
+LIST_COMMANDS = {"เรื่องค้าง": open_cases_reply, "กองทุน": fund_chat.officer_list}

@@ -103,3 +103,11 @@ def deactivate(session: Session, key: str, now: datetime) -> Officer:
 
 def all_officers(session: Session) -> list[Officer]:
     return list(session.scalars(select(Officer).order_by(Officer.id)))
+
+
+def active_officers(session: Session, role: str | None = None) -> list[Officer]:
+    """Officers linked to LINE and not deactivated: the people alerts go to."""
+    query = select(Officer).where(Officer.active.is_(True), Officer.line_user_id.is_not(None))
+    if role:
+        query = query.where(Officer.role == role)
+    return list(session.scalars(query.order_by(Officer.id)))

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot import messages as m
 from bot import outbox, signed_urls
+from bot.officers import active_officers
 from bot.images import PhotoRejected, clean_photo
 from bot.texts import say
 from models import Case, Draft, Photo
@@ -127,7 +128,6 @@ def _announce(services, session: Session, photo: Photo) -> None:
     """A photo that reached a filed case after its alert goes to the officers (or the principal)."""
     if photo.case_id is None or photo.announced or not services.settings.shows_photos:
         return
-    from bot import casework
 
     case = session.get(Case, photo.case_id)
     images = image_messages(services.settings, [photo], services.now())
@@ -139,7 +139,7 @@ def _announce(services, session: Session, photo: Photo) -> None:
         return
     header = m.text(say("officer_photo_added", case=case))
     owner = case.owner if case.owner and case.owner.active and case.owner.line_user_id else None
-    targets = [owner] if owner else casework.active_officers(session)
+    targets = [owner] if owner else active_officers(session)
     for officer in targets:
         outbox.enqueue_push(session, officer.line_user_id, [header, *images], services.now(), "photo", case.id)
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import delete, select
 
-from bot import deadlines, photos
+from bot import deadlines, fund, monthly_report, photos
 from bot.services import Services
 from models import Draft, ExpiredDraftNotice
 
@@ -57,6 +57,8 @@ def jobs(services: Services) -> dict:
         "remind_quiet_owners": (lambda: deadlines.remind_quiet_owners(services), {"minutes": 30}),
         "fetch_photos": (lambda: photos.fetch_due(services), {"seconds": 10}),
         "purge_old_photos": (lambda: purge_old_photos(services), {"hours": 6}),
+        "fund_reminders": (lambda: fund.remind_before_deadline(services), {"minutes": 5}),
+        "monthly_report": (lambda: monthly_report.push_if_due(services), {"hours": 1}),
     }
 
 

@@ -43,6 +43,16 @@ class Settings:
     media_url_ttl_days: int = 7
     photo_retention_days: int = 0
     secret_key: str = field(default="", repr=False)
+    office_name: str = "ศูนย์เฉพาะกิจคุ้มครองและช่วยเหลือนักเรียน สำนักงานเขตพื้นที่การศึกษาประถมศึกษา"
+    doc_prefix: str = "ศธ ....../"
+    director_title: str = "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษา"
+    memo_signer_name: str = "...................................."
+    memo_signer_position: str = "หัวหน้าศูนย์เฉพาะกิจคุ้มครองและช่วยเหลือนักเรียน"
+    document_url_ttl_hours: int = 72
+    fund_schedule_path: str = ""
+    fund_request_hours: int = 24
+    fund_reminder_hours_before: int = 4
+    monthly_report_enabled: bool = False
 
     @property
     def shows_photos(self) -> bool:
@@ -79,6 +89,16 @@ ENV = {
     "MEDIA_URL_TTL_DAYS": ("media_url_ttl_days", int),
     "PHOTO_RETENTION_DAYS": ("photo_retention_days", int),
     "SECRET_KEY": ("secret_key", str),
+    "OFFICE_NAME": ("office_name", str),
+    "DOC_PREFIX": ("doc_prefix", str),
+    "DIRECTOR_TITLE": ("director_title", str),
+    "MEMO_SIGNER_NAME": ("memo_signer_name", str),
+    "MEMO_SIGNER_POSITION": ("memo_signer_position", str),
+    "DOCUMENT_URL_TTL_HOURS": ("document_url_ttl_hours", int),
+    "FUND_SCHEDULE_PATH": ("fund_schedule_path", str),
+    "FUND_REQUEST_HOURS": ("fund_request_hours", int),
+    "FUND_REMINDER_HOURS_BEFORE": ("fund_reminder_hours_before", int),
+    "MONTHLY_REPORT_ENABLED": ("monthly_report_enabled", _bool),
 }
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -9,9 +10,9 @@ from flask.cli import AppGroup
 
 from bot import officers as officer_admin
 from bot import groups as line_groups
-from bot import outbox
+from bot import fund, outbox, paperwork, references, reports
 from bot import photos as photo_store
-from models import LineGroup
+from models import AuditLog, FundRequest, LineGroup
 
 db_cli = AppGroup("db", help="Database schema.")
 officers_cli = AppGroup("officers", help="The centre's hotline officers and supervisors.")
@@ -19,6 +20,9 @@ outbox_cli = AppGroup("outbox", help="Messages to LINE that are waiting or faile
 scheduler_cli = AppGroup("scheduler", help="Periodic jobs (run in exactly one process).")
 groups_cli = AppGroup("groups", help="The centre's LINE group(s) that get anonymous new-case notices.")
 photos_cli = AppGroup("photos", help="Incident photos on disk.")
+cases_cli = AppGroup("cases", help="Protection cases and their documents.")
+reports_cli = AppGroup("reports", help="The centre's summary of its work.")
+fund_cli = AppGroup("fund", help="The student aid fund.")
 
 
 def _services():
@@ -217,6 +221,74 @@ def photos_fetch() -> None:
     services.send_outbox()
 
 
+@cases_cli.command("memo")
+@click.argument("reference")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="PDF file to write (default memo-NNNN-BBBB.pdf)")
+def cases_memo(reference: str, output: str | None) -> None:
+    """Write a case's preliminary report as an official memo PDF (บันทึกข้อความ)."""
+    services = _services()
+    with services.db.session() as session:
+        case = references.find(session, reference, services.now())
+        if case is None:
+            raise click.ClickException(f"no case {reference}")
+        data = paperwork.memo_pdf(session, case, services.settings, services.now())
+        session.add(AuditLog(at=services.now(), actor="cli", action="memo_printed", case_id=case.id))
+        session.commit()
+        path = output or f"memo-{case.number:04d}-{case.year_be}.pdf"
+    Path(path).write_bytes(data)
+    click.echo(f"wrote {path} ({len(data):,} bytes)")
+
+
+@reports_cli.command("monthly")
+@click.argument("period")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="PDF file (default summary-PERIOD.pdf)")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="also write a CSV (UTF-8 with BOM)")
+def reports_monthly(period: str, output: str | None, csv_path: str | None) -> None:
+    """The summary for a month (2569-11) or a fiscal year (2570 = Oct 2569 – Sep 2570), as PDF and CSV."""
+    from bot.documents.summary import render_summary_csv, render_summary_pdf
+
+    services = _services()
+    try:
+        span = reports.parse_period(period)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    with services.db.session() as session:
+        data = reports.summarise(session, span, services.settings, services.now())
+    path = output or f"summary-{span.key}.pdf"
+    Path(path).write_bytes(render_summary_pdf(data))
+    click.echo(f"wrote {path}: {span.label}, {sum(n for _, n in data.by_category)} case(s)")
+    if csv_path:
+        Path(csv_path).write_bytes(render_summary_csv(data))
+        click.echo(f"wrote {csv_path}")
+
+
+@fund_cli.command("list")
+def fund_list() -> None:
+    """Fund requests still in progress."""
+    with _services().db.session() as session:
+        rows = fund.pending(session)
+        for r in rows:
+            late = "\tlate" if r.late else ""
+            click.echo(f"#{r.id}\t{r.case.reference}\t{r.student_grade}\t{r.item_key}\t{r.amount_baht}\t{r.status}{late}")
+    click.echo(f"{len(rows)} request(s) in progress")
+
+
+@fund_cli.command("form")
+@click.argument("request_id", type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False))
+def fund_form(request_id: int, output: str | None) -> None:
+    """Write a fund request as the PDF form for the committee."""
+    with _services().db.session() as session:
+        row = session.get(FundRequest, request_id)
+        if row is None:
+            raise click.ClickException(f"no fund request #{request_id}")
+        data = paperwork.fund_pdf(row, _services().settings)
+    path = output or f"fund-request-{request_id}.pdf"
+    Path(path).write_bytes(data)
+    click.echo(f"wrote {path}")
+
+
 def register(app: Flask) -> None:
-    for group in (db_cli, officers_cli, outbox_cli, scheduler_cli, groups_cli, photos_cli):
+    for group in (db_cli, officers_cli, outbox_cli, scheduler_cli, groups_cli, photos_cli, cases_cli, reports_cli,
+                  fund_cli):
         app.cli.add_command(group)

@@ -1,11 +1,12 @@
 """The database tables; importing this package registers every model on `Base.metadata`."""
 from models.base import Base
-from models.case import AuditLog, Case, CaseCounter, CaseEntry, Photo
+from models.case import AuditLog, Case, CaseCounter, CaseEntry, FundRequest, Photo, ReportRun
 from models.messaging import (ChatState, Draft, ExpiredDraftNotice, GroupInvite, LineGroup, Outbox,
                               ProcessedEvent)
 from models.people import Officer, Reporter
 
 __all__ = [
     "AuditLog", "Base", "Case", "CaseCounter", "CaseEntry", "ChatState", "Draft", "ExpiredDraftNotice",
-    "GroupInvite", "LineGroup", "Officer", "Outbox", "Photo", "ProcessedEvent", "Reporter",
+    "FundRequest", "GroupInvite", "LineGroup", "Officer", "Outbox", "Photo", "ProcessedEvent", "ReportRun",
+    "Reporter",
 ]

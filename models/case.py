@@ -1,7 +1,7 @@
 """Protection cases, their running numbers, photos and the audit trail."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -53,6 +53,7 @@ class Case(Base):
     reminded_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     closing_summary: Mapped[str | None] = mapped_column(Text)
+    fund_reminded_at: Mapped[datetime | None]  # the 24-hour fund deadline reminder went out
 
     owner: Mapped["Officer | None"] = relationship()
     photos: Mapped[list["Photo"]] = relationship(back_populates="case", order_by="Photo.id")
@@ -111,6 +112,42 @@ class Photo(Base):
     stored_at: Mapped[datetime | None]
 
     case: Mapped[Case | None] = relationship(back_populates="photos")
+
+
+class FundRequest(Base):
+    """A request to the student aid fund for one student of a case; amounts come from the schedule."""
+
+    __tablename__ = "fund_request"
+    __table_args__ = (UniqueConstraint("case_id", "student_key", name="uq_fund_request_case_student"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("protection_case.id"), index=True)
+    student_label: Mapped[str] = mapped_column(String(100))  # no full name needed: "ด.ช. ก.", "คนที่ 1"
+    student_key: Mapped[str] = mapped_column(String(100))  # the label without spaces and dots, for uniqueness
+    student_grade: Mapped[str] = mapped_column(String(40))
+    item_key: Mapped[str] = mapped_column(String(60))
+    item_label: Mapped[str] = mapped_column(String(300))
+    amount_baht: Mapped[int]
+    payment_method: Mapped[str] = mapped_column(String(20))  # cash or transfer
+    status: Mapped[str] = mapped_column(String(20), default="requested")  # → proposed → approved/refused → paid
+    late: Mapped[bool] = mapped_column(default=False)  # asked for after the 24-hour window
+    requested_by: Mapped[str] = mapped_column(String(64))
+    requested_at: Mapped[datetime]
+    proposed_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    paid_on: Mapped[date | None]
+
+    case: Mapped[Case] = relationship()
+
+
+class ReportRun(Base):
+    """A monthly summary already pushed to supervisors, so a restart never pushes it twice."""
+
+    __tablename__ = "report_run"
+
+    period: Mapped[str] = mapped_column(String(20), primary_key=True)
+    sent_at: Mapped[datetime]
 
 
 class AuditLog(Base):

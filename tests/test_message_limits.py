@@ -19,6 +19,7 @@ LONGEST = {
     "reporter_name": "น" * 200, "reporter_position": "ต" * 200, "reporter_school": "ร" * 200,
     "reporter_district": "อ" * 100, "reporter_phone": "081-234-5678",
     "photos": [{"message_id": str(i), "image_set": None} for i in range(50)],
+    "student": "ก" * 60, "grade": "ป.5", "method": "cash",
     "_known_reporter": {"name": "น" * 200, "position": "ต" * 200, "school": "ร" * 200, "district": "อ" * 100,
                         "phone": "081-234-5678"},
 }
@@ -66,7 +67,7 @@ def test_every_template_renders_to_a_message_that_fits():
         "typed": "ก" * 300, "text": "ข" * 2000, "photo": False, "days": 3, "level": 2, "error": "x" * 1000,
         "entries": ["ก" * 450] * 8, "page": 1, "pages": 3, "lines": ["ก" * 100] * 40, "entry": entry,
         "who": "น" * 200, "states": {"referred": "ส่งต่อหน่วยงาน"}, "overdue": True, "age": "12 วัน",
-        "status": "gone", "size_mb": 25.3, "limit_mb": 20, "megapixels": 81.0, "limit_mp": 40, "kind": "HEIC",
+        "status": "gone", "links": [("PDF", "https://x.test/" + "a" * 300)] * 3, "report": SimpleNamespace(title="t", period_label="p", by_category=[("ก", 1)] * 8, overdue=1, aid_paid_count=1, aid_paid_baht=5000), "total": 8, "wait": "1 ชั่วโมง", "rows": [], "status_names": {"requested": "ร"}, "request": SimpleNamespace(id=1, student_label="ก" * 60, student_grade="ป.5", item_label="ก" * 300, amount_baht=5000, payment_method="cash", late=True, requested_at=NOW, decision_note="ก" * 500, paid_on=NOW.date(), status="requested", case=None), "methods": {"cash": "เงินสด"}, "items": [SimpleNamespace(label="ก" * 300, amount_baht=5000)] * 10, "item": SimpleNamespace(label="ก" * 300, amount_baht=5000), "deadline": NOW, "late": True, "note": "ก" * 500, "student": "ก" * 60, "size_mb": 25.3, "limit_mb": 20, "megapixels": 81.0, "limit_mp": 40, "kind": "HEIC",
     }
     for name in template_names():
         split = texts(say(name, **values))

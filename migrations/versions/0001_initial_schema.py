@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 04:33:11.857542
+Create Date: 2026-11-22 04:42:43.209846
 """
 from alembic import op
 import sqlalchemy as sa
@@ -77,6 +77,11 @@ def upgrade() -> None:
     sa.Column('received_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('webhook_event_id', name=op.f('pk_processed_event'))
     )
+    op.create_table('report_run',
+    sa.Column('period', sa.String(length=20), nullable=False),
+    sa.Column('sent_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('period', name=op.f('pk_report_run'))
+    )
     op.create_table('reporter',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('line_user_id', sa.String(length=64), nullable=False),
@@ -118,6 +123,7 @@ def upgrade() -> None:
     sa.Column('reminded_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('closed_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('closing_summary', sa.Text(), nullable=True),
+    sa.Column('fund_reminded_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['owner_officer_id'], ['officer.id'], name=op.f('fk_protection_case_owner_officer_id_officer')),
     sa.ForeignKeyConstraint(['reporter_id'], ['reporter.id'], name=op.f('fk_protection_case_reporter_id_reporter')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_protection_case')),
@@ -138,6 +144,31 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_log_case_id'), ['case_id'], unique=False)
+
+    op.create_table('fund_request',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('student_label', sa.String(length=100), nullable=False),
+    sa.Column('student_key', sa.String(length=100), nullable=False),
+    sa.Column('student_grade', sa.String(length=40), nullable=False),
+    sa.Column('item_key', sa.String(length=60), nullable=False),
+    sa.Column('item_label', sa.String(length=300), nullable=False),
+    sa.Column('amount_baht', sa.Integer(), nullable=False),
+    sa.Column('payment_method', sa.String(length=20), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('late', sa.Boolean(), nullable=False),
+    sa.Column('requested_by', sa.String(length=64), nullable=False),
+    sa.Column('requested_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('proposed_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decision_note', sa.Text(), nullable=True),
+    sa.Column('paid_on', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['protection_case.id'], name=op.f('fk_fund_request_case_id_protection_case')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_fund_request')),
+    sa.UniqueConstraint('case_id', 'student_key', name='uq_fund_request_case_student')
+    )
+    with op.batch_alter_table('fund_request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_fund_request_case_id'), ['case_id'], unique=False)
 
     op.create_table('outbox',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -235,6 +266,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_outbox_case_id'))
 
     op.drop_table('outbox')
+    with op.batch_alter_table('fund_request', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_fund_request_case_id'))
+
+    op.drop_table('fund_request')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_log_case_id'))
 
@@ -244,6 +279,7 @@ def downgrade() -> None:
 
     op.drop_table('protection_case')
     op.drop_table('reporter')
+    op.drop_table('report_run')
     op.drop_table('processed_event')
     op.drop_table('officer')
     op.drop_table('line_group')

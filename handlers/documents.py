@@ -1,0 +1,64 @@
+"""GET /documents/…: the memo, fund request and summary as files, only through signed, expiring links."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, request
+
+from bot import paperwork, reports, signed_urls
+from bot.documents.summary import render_summary_csv, render_summary_pdf
+from models import AuditLog, Case, FundRequest
+
+bp = Blueprint("documents", __name__)
+
+
+def _verified(services) -> None:
+    if not signed_urls.verify(services.secret, request.path, request.args.get("exp", ""),
+                              request.args.get("sig", ""), int(services.now().timestamp())):
+        abort(403)
+
+
+def _pdf(data: bytes, name: str) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/documents/memo/<int:case_id>.pdf")
+def memo(case_id: int):
+    services = current_app.extensions["ccpc"]
+    _verified(services)
+    with services.db.session() as session:
+        case = session.get(Case, case_id) or abort(404)
+        data = paperwork.memo_pdf(session, case, services.settings, services.now())
+        session.add(AuditLog(at=services.now(), actor="signed-link", action="memo_opened", case_id=case.id))
+        session.commit()
+    return _pdf(data, f"memo-{case.number:04d}-{case.year_be}.pdf")
+
+
+@bp.get("/documents/fund/<int:request_id>.pdf")
+def fund_request(request_id: int):
+    services = current_app.extensions["ccpc"]
+    _verified(services)
+    with services.db.session() as session:
+        row = session.get(FundRequest, request_id) or abort(404)
+        data = paperwork.fund_pdf(row, services.settings)
+    return _pdf(data, f"fund-request-{request_id}.pdf")
+
+
+@bp.get("/documents/summary/<period>.<extension>")
+def summary(period: str, extension: str):
+    services = current_app.extensions["ccpc"]
+    _verified(services)
+    try:
+        span = reports.parse_period(period)
+    except ValueError:
+        abort(404)
+    with services.db.session() as session:
+        data = reports.summarise(session, span, services.settings, services.now())
+    if extension == "csv":
+        response = Response(render_summary_csv(data), mimetype="text/csv")
+        response.headers["Content-Disposition"] = f'attachment; filename="summary-{span.key}.csv"'
+        return response
+    if extension != "pdf":
+        abort(404)
+    return _pdf(render_summary_pdf(data), f"summary-{span.key}.pdf")
