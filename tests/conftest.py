@@ -105,9 +105,8 @@ def settings(database_url, line, tmp_path) -> Settings:
     return make_settings(database_url, line.base_url, media_dir=str(tmp_path / "media"))
 
 
-@pytest.fixture
-def app(settings, clock, line):
-    application = create_app(settings, clock=clock)
+def connect(line, application):
+    """Have the fake LINE post its webhooks to this app (through Flask's test client); returns the client."""
     client = application.test_client()
 
     def deliver(body: bytes, signature: str) -> int:
@@ -117,6 +116,13 @@ def app(settings, clock, line):
         return response.status_code
 
     line.deliver = deliver
+    return client
+
+
+@pytest.fixture
+def app(settings, clock, line):
+    application = create_app(settings, clock=clock)
+    connect(line, application)
     yield application
     application.extensions["ccpc"].db.dispose()
 

@@ -12,7 +12,7 @@ from app import create_app
 from bot import fund
 from bot.monthly_report import push_if_due
 from models import FundRequest
-from tests.conftest import make_settings
+from tests.conftest import connect, make_settings
 from tests.helpers import add_officer, cases, file_report
 from tests.test_documents import flat, page_texts, plain
 
@@ -45,16 +45,8 @@ def test_document_links_in_line_are_signed_and_expire(database_url, line, clock,
     settings = make_settings(database_url, line.base_url, media_dir=str(tmp_path / "m"),
                              public_base_url="https://ccpc.example.test")
     application = create_app(settings, clock=clock)
-    client = application.test_client()
+    client = connect(line, application)
     services = application.extensions["ccpc"]
-
-    def deliver(body, signature):
-        response = client.post("/callback", data=body, headers={"X-Line-Signature": signature,
-                                                                 "Content-Type": "application/json"})
-        response.close()
-        return response.status_code
-
-    line.deliver = deliver
     officer = add_officer(services, line)
     file_report(line.user())
     officer.says("เอกสาร 0001/2569")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app import create_app
 from models import Photo
-from tests.conftest import make_settings
+from tests.conftest import connect, make_settings
 from tests.helpers import add_officer, cases, file_report, fill_report, jpeg
 
 CONTENT = "/v2/bot/message/{}/content"
@@ -40,15 +40,7 @@ def photo_app(database_url, line, clock, tmp_path):
     settings = make_settings(database_url, line.base_url, media_dir=str(tmp_path / "media"),
                              public_base_url="https://ccpc.example.test")
     application = create_app(settings, clock=clock)
-    client = application.test_client()
-
-    def deliver(body, signature):
-        response = client.post("/callback", data=body, headers={"X-Line-Signature": signature,
-                                                                 "Content-Type": "application/json"})
-        response.close()
-        return response.status_code
-
-    line.deliver = deliver
+    client = connect(line, application)
     return application, application.extensions["ccpc"], client
 
 

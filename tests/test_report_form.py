@@ -145,21 +145,14 @@ def test_edit_one_field_from_the_summary_returns_to_the_summary(app, services, l
 
 def test_a_draft_survives_a_restart_and_resumes(app, settings, clock, line):
     from app import create_app
+    from tests.conftest import connect
 
     principal = line.user()
     principal.says("แจ้งเหตุ")
     principal.taps("ยาเสพติด")
     # a new process: a fresh app on the same database
     restarted = create_app(settings, clock=clock)
-    client = restarted.test_client()
-
-    def deliver(body, signature):
-        response = client.post("/callback", data=body, headers={"X-Line-Signature": signature,
-                                                                 "Content-Type": "application/json"})
-        response.close()
-        return response.status_code
-
-    line.deliver = deliver
+    connect(line, restarted)
     principal.says("แจ้งเหตุ")
     assert "ยังกรอกไม่เสร็จ" in principal.last_text() and "เรื่องของรายงาน" in principal.last_text()
     principal.taps("ใช้เรื่องที่แนะนำ")
