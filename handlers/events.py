@@ -47,6 +47,8 @@ def _process_once(services: Services, event: dict) -> list[int]:
             log.info("ignoring event of type %s", event.get("type"))
         if reply and event.get("replyToken") and _chat_id(source):
             outbox.enqueue_reply(session, _chat_id(source), event["replyToken"], reply[:5], now)
+            for start in range(5, len(reply), 5):  # LINE takes 5 messages a request: the rest follow by push
+                outbox.enqueue_push(session, _chat_id(source), reply[start:start + 5], now, "reply_overflow")
         session.commit()
         return outbox.queued_ids(session)
 

@@ -84,3 +84,14 @@ def test_a_failing_event_gets_an_apology_instead_of_silence(app, services, line,
     principal = line.user()
     assert principal.says("แจ้งเหตุ") == 200
     assert "ระบบขัดข้องชั่วคราว" in principal.last_text()
+
+
+def test_a_reply_longer_than_five_messages_arrives_whole_and_in_order(app, line, monkeypatch):
+    from bot.messages import text
+    from handlers import events
+
+    monkeypatch.setitem(events.HANDLERS, "follow", lambda turn, event: [text(f"ข้อความ {i}") for i in range(7)])
+    principal = line.user()
+    principal.follows()
+    assert principal.texts() == [f"ข้อความ {i}" for i in range(7)]
+    assert [d.kind for d in line.deliveries] == ["reply", "push"]
