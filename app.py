@@ -22,12 +22,13 @@ def create_app(settings: Settings | None = None, clock=None, migrate: bool = Tru
         services.db.upgrade()
     app.extensions["ccpc"] = services
 
-    from handlers import cli, documents, media, webhook
+    from handlers import cli, demo_cli, documents, media, webhook
 
     app.register_blueprint(webhook.bp)
     app.register_blueprint(media.bp)
     app.register_blueprint(documents.bp)
     cli.register(app)
+    demo_cli.register(app)
     return app
 
 
@@ -35,14 +36,18 @@ def main(argv: list[str] | None = None) -> None:
     """Run the service and the scheduler in this one process (fine for one office)."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-scheduler", action="store_true", help="do not run periodic jobs in this process")
+    parser.add_argument("--simulator", action="store_true",
+                        help="chat with the bot in a browser as demo people; never talks to LINE")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configured = from_env()
+    if args.simulator or not configured.line_configured:  # without LINE credentials there is only the simulator
+        from handlers import simulator_mode
+
+        return simulator_mode.run(create_app, configured, scheduler=not args.no_scheduler)
     app = create_app()
     services = app.extensions["ccpc"]
     settings = services.settings
-    if not settings.line_configured:
-        log.warning("LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are not set: the service runs, but it "
-                    "cannot accept webhooks or reach LINE until both are set (see README.md).")
     if settings.scheduler_enabled and not args.no_scheduler:
         from bot import scheduler
 

@@ -495,3 +495,51 @@ def test_a_body_that_is_not_json_is_a_400_not_a_crash(line, received):
                              headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
                              timeout=5)
     assert response.status_code == 400 and response.json()["message"]
+
+# -- rejections, listeners, people in groups ---------------------------------------------------
+
+
+def test_refused_requests_are_kept_with_the_chat_and_the_reasons(line, received):
+    user = line.user()
+    raw_post(line, "/v2/bot/message/push", {"to": user.user_id, "messages": [{"type": "text", "text": "ก" * 5001}]})
+    user.says("ขอคำตอบยาว")
+    raw_post(line, "/v2/bot/message/reply", {"replyToken": received[-1].reply_token, "messages": [
+        {"type": "image", "originalContentUrl": "http://x.test/a.jpg", "previewImageUrl": "http://x.test/b.jpg"}]})
+    too_long, http_image = line.rejections
+    assert too_long.status == 400 and too_long.path == "/v2/bot/message/push" and too_long.chat_ids == (user.user_id,)
+    assert too_long.problems == ["messages[0]: text is 5001 UTF-16 units, over 5000"]
+    assert http_image.chat_ids == (user.user_id,) and "originalContentUrl must be an https URL" in http_image.problems[0]
+    assert line.deliveries == []
+
+
+def test_repeats_and_injected_failures_are_not_refusals(line, received):
+    user, key = line.user(), str(uuid.uuid4())
+    for _ in range(2):
+        requests.post(line.base_url + "/v2/bot/message/push", json={"to": user.user_id, "messages": [
+            {"type": "text", "text": "ครั้งเดียว"}]}, headers={"Authorization": f"Bearer {TOKEN}", "X-Line-Retry-Key": key},
+            timeout=5)
+    line.fail_next("/v2/bot/message/push", 429)
+    raw_post(line, "/v2/bot/message/push", {"to": user.user_id, "messages": [{"type": "text", "text": "x"}]})
+    assert line.rejections == [] and len(line.deliveries) == 1
+
+
+def test_listeners_hear_deliveries_and_refusals_in_order(line, received):
+    heard = []
+    user = line.user()
+    line.listen(lambda kind, record: heard.append((kind, record.to if kind == "delivery" else record.status)))
+    push(line, user, {"type": "text", "text": "หนึ่ง"})
+    raw_post(line, "/v2/bot/message/push", {"to": user.user_id, "messages": []})
+    assert heard == [("delivery", user.user_id), ("rejection", 400)]
+
+
+def test_a_person_in_a_group_types_and_taps_there(line, received):
+    group = new_group_id()
+    member = line.user().in_group(group)
+    member.says("สวัสดีทุกคน")
+    member.sends_sticker()
+    assert all(e.source.group_id == group for e in received)
+    api(line).push_message(PushMessageRequest.from_dict({"to": group, "messages": [
+        {"type": "text", "text": "รับทราบ?", "quickReply": quick_replies({"type": "message", "label": "รับทราบ", "text": "รับทราบ"})}]}))
+    assert member.last_text() == "รับทราบ?"
+    member.taps("รับทราบ")
+    assert received[-1].message.text == "รับทราบ" and received[-1].source.group_id == group

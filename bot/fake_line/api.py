@@ -70,18 +70,32 @@ class MessagingApiEndpoints:
         body = request.get_json(force=True, silent=True)
         self._record_request({"method": request.method, "path": request.path,
                               "headers": Headers(request.headers), "json": body})
-        result = self._answer(request, body, request_id)
+        failure = self._take_failure(request.path)
+        result = self._injected(failure) if failure else self._answer(request, body, request_id)
         if not isinstance(result, Response):
             status, payload, *headers = result
+            if failure is None and 400 <= status < 500 and status != 409:  # 409: already delivered, not refused
+                self._record_rejection(status, request.path, payload, self._chats_of(body))
             result = json_response(status, payload, request_id, headers[0] if headers else None)
         return result(environ, start_response)
 
+    @staticmethod
+    def _injected(failure):
+        if failure.delay:
+            time.sleep(failure.delay)
+        return failure.status, failure.body or {"message": f"Injected failure {failure.status}"}
+
+    def _chats_of(self, body) -> tuple[str, ...]:
+        """Whose chats a refused request was meant for, so the simulator can show it there."""
+        if not isinstance(body, dict):
+            return ()
+        to = body.get("to") or body.get("chatId")
+        if isinstance(body.get("replyToken"), str):
+            to = self.reply_token_chat(body["replyToken"])
+        chats = to if isinstance(to, list) else [to]
+        return tuple(chat for chat in chats if isinstance(chat, str))
+
     def _answer(self, request: Request, body, request_id: str):
-        failure = self._take_failure(request.path)
-        if failure is not None:
-            if failure.delay:
-                time.sleep(failure.delay)
-            return failure.status, failure.body or {"message": f"Injected failure {failure.status}"}
         if request.headers.get("Authorization") != f"Bearer {self.access_token}":
             return _error(401, AUTH_FAILED)
         try:

@@ -10,14 +10,19 @@ from bot.line_limits import tappable_actions
 class LineUser:
     """One person chatting with the bot; every send goes through the platform's webhook."""
 
-    def __init__(self, platform, user_id: str, display_name: str):
+    def __init__(self, platform, user_id: str, display_name: str, group_id: str | None = None):
         self.platform = platform
         self.user_id = user_id
         self.display_name = display_name
+        self.group_id = group_id  # set: this person speaking in that group
         self.last_status: int | None = None
 
     def __repr__(self) -> str:
         return f"LineUser({self.user_id!r}, {self.display_name!r})"
+
+    def in_group(self, group_id: str) -> "LineUser":
+        """The same person writing in a group chat the bot is in."""
+        return LineUser(self.platform, self.user_id, self.display_name, group_id)
 
     def _send(self, event: dict) -> int:
         self.last_status = self.platform.send([event])
@@ -27,21 +32,21 @@ class LineUser:
 
     def says(self, text: str, group_id: str | None = None) -> int:
         """Type a text message (in a group when `group_id` is given); returns the webhook status."""
-        return self._send(self.platform.text_event(self.user_id, text, group_id=group_id))
+        return self._send(self.platform.text_event(self.user_id, text, group_id=group_id or self.group_id))
 
     def sends_sticker(self, package_id: str = "446", sticker_id: str = "1988") -> int:
         """Send a sticker."""
-        return self._send(self.platform.sticker_event(self.user_id, package_id, sticker_id))
+        return self._send(self.platform.sticker_event(self.user_id, package_id, sticker_id, self.group_id))
 
     def sends_location(self, title: str, lat: float, lon: float, address: str | None = None) -> int:
         """Share a location."""
-        return self._send(self.platform.location_event(self.user_id, title, lat, lon, address))
+        return self._send(self.platform.location_event(self.user_id, title, lat, lon, address, self.group_id))
 
     def sends_image(self, data: bytes, image_set: dict | None = None, content_type: str = "image/jpeg",
                     pending: int = 0) -> str:
         """Send a photo (one of a set when `image_set` is given); returns its message id."""
         message_id = self._store(data, content_type, pending)
-        self._send(self.platform.image_event(self.user_id, message_id, image_set))
+        self._send(self.platform.image_event(self.user_id, message_id, image_set, self.group_id))
         return message_id
 
     def sends_images(self, photos: list[bytes]) -> list[str]:
@@ -89,8 +94,11 @@ class LineUser:
         value in `picks`; a link is not sent anywhere: its uri is returned instead.
         Otherwise the webhook status is returned.
         """
-        action = self._find_action(label, group_id)
-        kind = action.get("type")
+        return self.uses(self._find_action(label, group_id), picks, group_id)
+
+    def uses(self, action: dict, picks: str | None = None, group_id: str | None = None):
+        """Tap one action (a quick reply or button this person was sent); see `taps`."""
+        group_id, kind = group_id or self.group_id, action.get("type")
         if kind == "message":
             return self._send(self.platform.text_event(self.user_id, action["text"], group_id=group_id))
         if kind == "postback":
@@ -99,7 +107,8 @@ class LineUser:
             return self._pick(action, picks, group_id)
         if kind == "uri":
             return action["uri"]
-        raise AssertionError(f"tapping a {kind!r} action ({label!r}) opens the phone's UI; nothing is sent")
+        raise AssertionError(f"tapping a {kind!r} action ({action.get('label')!r}) opens the phone's UI; "
+                             "nothing is sent")
 
     def _pick(self, action: dict, picks: str | None, group_id: str | None) -> int:
         if picks is None:
@@ -108,7 +117,7 @@ class LineUser:
         return self._send(self.platform.postback_event(self.user_id, action["data"], params, group_id=group_id))
 
     def _find_action(self, label: str, group_id: str | None) -> dict:
-        chat = self.platform.messages_to(group_id or self.user_id)
+        chat = self.platform.messages_to(group_id or self.group_id or self.user_id)
         for message in reversed(chat):
             actions = tappable_actions(message)
             if actions:
@@ -127,8 +136,8 @@ class LineUser:
     # -- reading -------------------------------------------------------------------------------
 
     def messages(self) -> list[dict]:
-        """Every message the bot delivered to this person, in order."""
-        return self.platform.messages_to(self.user_id)
+        """Every message the bot delivered to this person (or to their group), in order."""
+        return self.platform.messages_to(self.group_id or self.user_id)
 
     def last_message(self) -> dict | None:
         """The latest message delivered to this person."""

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Callable
 
 import requests
@@ -17,58 +16,12 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from bot.fake_line.api import REPLY_TOKEN_LIFETIME, MessagingApiEndpoints
 from bot.fake_line.events import EventBuilder, new_user_id, signature, webhook_body
+from bot.fake_line.records import Content, Delivery, Failure, FakeClock, Rejection, ReplyToken, rejection_problems
+
+__all__ = ["Delivery", "FakeClock", "FakeLinePlatform", "Rejection", "http_deliverer"]
 
 Deliverer = Callable[[bytes, str], int]
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """Messages LINE accepted for one chat: by reply, push or multicast."""
-
-    kind: str
-    to: str
-    messages: list[dict]
-    retry_key: str | None
-    at: datetime
-
-
-@dataclass
-class _Failure:
-    prefix: str
-    status: int
-    times: int
-    body: dict | None
-    delay: float
-
-
-@dataclass
-class _Content:
-    data: bytes
-    content_type: str
-    pending: int = 0
-    gone: bool = False
-
-
-@dataclass
-class _ReplyToken:
-    chat_id: str
-    issued_at: datetime
-    used: bool = False
-
-
-@dataclass
-class FakeClock:
-    """A settable clock for the platform (and the app): call it for the time, advance it by hand."""
-
-    current: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
-
-    def __call__(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta) -> datetime:
-        """Move time forward by timedelta keywords, e.g. advance(seconds=61)."""
-        self.current += timedelta(**delta)
-        return self.current
+Listener = Callable[[str, object], None]
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -99,14 +52,16 @@ class FakeLinePlatform(EventBuilder, MessagingApiEndpoints):
         self.base_url = ""
         self._lock = threading.RLock()
         self._server = self._thread = None
-        self._failures: list[_Failure] = []
-        self._contents: dict[str, _Content] = {}
+        self._failures: list[Failure] = []
+        self._contents: dict[str, Content] = {}
         self._profiles: dict[str, dict] = {}
-        self._tokens: dict[str, _ReplyToken] = {}
+        self._tokens: dict[str, ReplyToken] = {}
         self._retry_keys: dict[str, tuple[str, datetime]] = {}
         self._requests: list[dict] = []
         self._deliveries: list[Delivery] = []
         self._sent_events: list[dict] = []
+        self._rejections: list[Rejection] = []
+        self._listeners: list[Listener] = []
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -145,8 +100,14 @@ class FakeLinePlatform(EventBuilder, MessagingApiEndpoints):
         """A fresh reply token valid for `chat_id` for one minute, once."""
         token = super().issue_reply_token(chat_id)
         with self._lock:
-            self._tokens[token] = _ReplyToken(chat_id, self.now())
+            self._tokens[token] = ReplyToken(chat_id, self.now())
         return token
+
+    def reply_token_chat(self, token: str) -> str | None:
+        """The chat a reply token was issued for, without using it."""
+        with self._lock:
+            issued = self._tokens.get(token)
+            return issued.chat_id if issued else None
 
     def _use_reply_token(self, token: str) -> str | None:
         """The chat a token answers, marking it used; None if unknown, used or expired."""
@@ -163,7 +124,12 @@ class FakeLinePlatform(EventBuilder, MessagingApiEndpoints):
                     pending: int = 0, gone: bool = False) -> None:
         """Make a sent photo, video or file downloadable (202 `pending` times first; 410 if gone)."""
         with self._lock:
-            self._contents[message_id] = _Content(data, content_type, pending, gone)
+            self._contents[message_id] = Content(data, content_type, pending, gone)
+
+    def content(self, message_id: str) -> Content | None:
+        """What a person sent as a photo, video or file (as LINE keeps it), if anything."""
+        with self._lock:
+            return self._contents.get(message_id)
 
     def set_content_state(self, message_id: str, pending: int | None = None, gone: bool | None = None) -> None:
         """Change whether content is still being prepared or was unsent."""
@@ -205,14 +171,14 @@ class FakeLinePlatform(EventBuilder, MessagingApiEndpoints):
                   delay: float = 0) -> None:
         """Answer the next `times` requests under `path_prefix` with `status`, after `delay` s."""
         with self._lock:
-            self._failures.append(_Failure(path_prefix, status, times, body, delay))
+            self._failures.append(Failure(path_prefix, status, times, body, delay))
 
     def clear_failures(self) -> None:
         """Forget failures not yet used up."""
         with self._lock:
             self._failures.clear()
 
-    def _take_failure(self, path: str) -> _Failure | None:
+    def _take_failure(self, path: str) -> Failure | None:
         with self._lock:
             for failure in self._failures:
                 if path.startswith(failure.prefix) and failure.times > 0:
@@ -228,7 +194,31 @@ class FakeLinePlatform(EventBuilder, MessagingApiEndpoints):
 
     def _record_delivery(self, kind: str, to: str, messages: list[dict], retry_key: str | None) -> None:
         with self._lock:
-            self._deliveries.append(Delivery(kind, to, copy.deepcopy(messages), retry_key, self.now()))
+            delivery = Delivery(kind, to, copy.deepcopy(messages), retry_key, self.now())
+            self._deliveries.append(delivery)
+            self._tell("delivery", delivery)
+
+    def _record_rejection(self, status: int, path: str, payload: dict | None, chat_ids: tuple[str, ...]) -> None:
+        message, problems = rejection_problems(payload)
+        with self._lock:
+            rejection = Rejection(status, path, message, problems, chat_ids, self.now())
+            self._rejections.append(rejection)
+            self._tell("rejection", rejection)
+
+    def _tell(self, kind: str, record) -> None:
+        for listener in self._listeners:  # under the lock: listeners see records in platform order
+            listener(kind, record)
+
+    def listen(self, listener: Listener) -> None:
+        """Call `listener(kind, record)` for each delivery ("delivery") and rejection ("rejection")."""
+        with self._lock:
+            self._listeners.append(listener)
+
+    @property
+    def rejections(self) -> list[Rejection]:
+        """Every request refused as LINE refuses it (bad body, limits, tokens), in order."""
+        with self._lock:
+            return list(self._rejections)
 
     @property
     def requests(self) -> list[dict]:
@@ -251,11 +241,12 @@ class FakeLinePlatform(EventBuilder, MessagingApiEndpoints):
         return [d for d in self.deliveries if d.to == chat_id and d.kind != "reply"]
 
     def clear(self) -> None:
-        """Forget recorded requests, deliveries and sent events."""
+        """Forget recorded requests, deliveries, rejections and sent events."""
         with self._lock:
             self._requests.clear()
             self._deliveries.clear()
             self._sent_events.clear()
+            self._rejections.clear()
 
     # -- webhooks ------------------------------------------------------------------------------
 
