@@ -11,6 +11,7 @@ from linebot.v3.messaging import (
     MessagingApiBlob,
     PushMessageRequest,
     ReplyMessageRequest,
+    RichMenuRequest,
     ShowLoadingAnimationRequest,
 )
 from linebot.v3.messaging.exceptions import ApiException
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 
 LINE_API_HOST = "https://api.line.me"
 LINE_DATA_HOST = "https://api-data.line.me"
+UPLOAD_TIMEOUT = 30.0  # a rich menu image (up to 1 MB) may take longer than a message to send
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,43 @@ class LineGateway:
         if response.status_code == 202:
             return SendResult("retry", 202, "content not ready"), None
         return SendResult("ok", response.status_code), bytes(response.data)
+
+    def create_rich_menu(self, menu: dict) -> tuple[SendResult, str | None]:
+        """Create a rich menu (LINE's menu bar under the chat) from its JSON shape; returns its id."""
+        result, response = self._fetch(
+            lambda: self._require(self._api).create_rich_menu(RichMenuRequest.from_dict(menu),
+                                                             _request_timeout=self.timeout))
+        return result, response.rich_menu_id if response is not None else None
+
+    def upload_rich_menu_image(self, rich_menu_id: str, image: bytes, content_type: str) -> SendResult:
+        """Attach the menu's picture (PNG or JPEG, at most 1 MB); LINE takes one per menu, once."""
+        return self._call(lambda: self._require(self._blob).set_rich_menu_image(
+            rich_menu_id, body=image, _headers={"Content-Type": content_type},
+            _request_timeout=max(self.timeout, UPLOAD_TIMEOUT)))
+
+    def set_default_rich_menu(self, rich_menu_id: str) -> SendResult:
+        """Show this rich menu to every user who has no menu of their own."""
+        return self._call(lambda: self._require(self._api).set_default_rich_menu(
+            rich_menu_id, _request_timeout=self.timeout))
+
+    def rich_menus(self) -> tuple[SendResult, list[dict]]:
+        """Every rich menu of the channel, as LINE's JSON (richMenuId, name, size, areas, ...)."""
+        result, response = self._fetch(
+            lambda: self._require(self._api).get_rich_menu_list(_request_timeout=self.timeout))
+        return result, [menu.to_dict() for menu in response.richmenus] if response is not None else []
+
+    def delete_rich_menu(self, rich_menu_id: str) -> SendResult:
+        """Delete a rich menu (people who had it see the default one, or none)."""
+        return self._call(lambda: self._require(self._api).delete_rich_menu(
+            rich_menu_id, _request_timeout=self.timeout))
+
+    def _fetch(self, call):
+        """Run an SDK call that answers something: (result, answer), the answer None on failure."""
+        try:
+            answer = call()
+        except Exception as exc:  # noqa: BLE001 - every failure is classified below
+            return _classify(exc), None
+        return SendResult("ok", 200), answer
 
     def _require(self, api):
         if api is None:

@@ -28,7 +28,7 @@ class Services:
     @classmethod
     def build(cls, settings: Settings, clock: Callable[[], datetime] | None = None) -> "Services":
         if not settings.secret_key:  # links must survive restarts: keep a generated key in instance/
-            secret = signed_urls.load_or_create_secret(INSTANCE_DIR).decode("ascii").strip()
+            secret = signed_urls.load_or_create_secret(INSTANCE_DIR).hex()
             settings = replace(settings, secret_key=secret)
         gateway = LineGateway(settings.line_channel_access_token, settings.line_api_base_url,
                               settings.line_timeout_seconds)

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Request, Response
 
 from bot import line_limits
 from bot.fake_line.events import new_message_id, new_quote_token
+from bot.fake_line.rich_menus import RichMenuEndpoints
 
 REPLY_TOKEN_LIFETIME = timedelta(seconds=60)
 RETRY_KEY_LIFETIME = timedelta(hours=24)
@@ -32,6 +33,14 @@ _ROUTES = Map([
     Rule("/v2/bot/message/<message_id>/content", methods=["GET"], endpoint="content"),
     Rule("/v2/bot/profile/<user_id>", methods=["GET"], endpoint="profile"),
     Rule("/v2/bot/chat/loading/start", methods=["POST"], endpoint="loading"),
+    Rule("/v2/bot/richmenu", methods=["POST"], endpoint="richmenu_create"),
+    Rule("/v2/bot/richmenu/list", methods=["GET"], endpoint="richmenu_list"),
+    Rule("/v2/bot/richmenu/<rich_menu_id>", methods=["GET"], endpoint="richmenu_get"),
+    Rule("/v2/bot/richmenu/<rich_menu_id>", methods=["DELETE"], endpoint="richmenu_delete"),
+    Rule("/v2/bot/richmenu/<rich_menu_id>/content", methods=["POST"], endpoint="richmenu_content"),
+    Rule("/v2/bot/user/all/richmenu/<rich_menu_id>", methods=["POST"], endpoint="richmenu_set_default"),
+    Rule("/v2/bot/user/all/richmenu", methods=["GET"], endpoint="richmenu_get_default"),
+    Rule("/v2/bot/user/all/richmenu", methods=["DELETE"], endpoint="richmenu_cancel_default"),
 ])
 _PROPERTY = re.compile(r"^(messages\[\d+\]): (.*)$")
 
@@ -60,7 +69,7 @@ def _details(problems: list[str]) -> list[dict]:
     return out
 
 
-class MessagingApiEndpoints:
+class MessagingApiEndpoints(RichMenuEndpoints):
     """WSGI handling for /v2/bot/...; expects the state attributes FakeLinePlatform sets up."""
 
     def wsgi_app(self, environ, start_response):

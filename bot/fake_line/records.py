@@ -50,6 +50,20 @@ class Content:
 
 
 @dataclass
+class RichMenu:
+    """A rich menu created through the API: its definition and, once uploaded, its picture."""
+
+    rich_menu_id: str
+    definition: dict
+    image: bytes | None = None
+    content_type: str = ""
+
+    def as_json(self) -> dict:
+        """The menu as LINE lists it: the definition with its id."""
+        return {"richMenuId": self.rich_menu_id, **self.definition}
+
+
+@dataclass
 class ReplyToken:
     """A reply token LINE issued with an event: one chat, one use, one minute."""
 

@@ -16,7 +16,8 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from bot.fake_line.api import REPLY_TOKEN_LIFETIME, MessagingApiEndpoints
 from bot.fake_line.events import EventBuilder, new_user_id, signature, webhook_body
-from bot.fake_line.records import Content, Delivery, Failure, FakeClock, Rejection, ReplyToken, rejection_problems
+from bot.fake_line.records import (Content, Delivery, Failure, FakeClock, Rejection, ReplyToken, RichMenu,
+                                   rejection_problems)
 
 __all__ = ["Delivery", "FakeClock", "FakeLinePlatform", "Rejection", "http_deliverer"]
 
@@ -57,6 +58,8 @@ class FakeLinePlatform(EventBuilder, MessagingApiEndpoints):
         self._profiles: dict[str, dict] = {}
         self._tokens: dict[str, ReplyToken] = {}
         self._retry_keys: dict[str, tuple[str, datetime]] = {}
+        self._rich_menus: dict[str, RichMenu] = {}
+        self._default_rich_menu: str | None = None
         self._requests: list[dict] = []
         self._deliveries: list[Delivery] = []
         self._sent_events: list[dict] = []

@@ -1,0 +1,822 @@
+"""Webhook acknowledgement latency: the real /callback against a bare signature-check endpoint.
+
+Starts the fake LINE platform on loopback, builds the real app (create_app) on a temporary
+SQLite file (or --database URL), adds a bare endpoint to the same app that only verifies
+X-Line-Signature and answers 200, and serves both with werkzeug's threaded server (what
+`python app.py` runs) on 127.0.0.1. Then `--concurrency` principals, each with its own LINE
+user id and requests.Session, walk the whole report form (แจ้งเหตุ ... ยืนยัน) as signed webhook
+bodies carrying reply tokens issued by the fake platform; every POST is timed from send to the
+200. The same load shape is then sent to the bare endpoint. Afterwards the fake LINE's
+deliveries and the database are counted, so the figures are only printed for events that were
+really processed; any shortfall exits with status 1.
+
+By default the server runs in a child process: the load generator and the fake LINE (both
+"LINE's side") live in this process, the bot in the other, so the two do not share one GIL.
+`--same-process` serves the app from a thread of this process instead.
+
+    .venv/bin/python bench/webhook_latency.py [--events 3000] [--concurrency 16] [--database sqlite|URL]
+
+Results and the machine they were measured on: docs/benchmarks.md.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import dataclasses
+import io
+import math
+import multiprocessing
+import os
+import pstats
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import requests
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from bot.fake_line import FakeLinePlatform, signature, webhook_body
+from config.categories import CATEGORIES, OTHER
+from config.settings import Settings
+
+SECRET = "bench-channel-secret"
+TOKEN = "bench-access-token"
+DISTRICTS = ("เมืองตัวอย่าง", "หนองสมมุติ", "โคกจำลอง")
+BANGKOK = timezone(timedelta(hours=7))
+BARE_PATH = "/bare"
+CALLBACK_PATH = "/callback"
+
+
+# ---- the server side -----------------------------------------------------------------------
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+
+class _Timed:
+    """Wraps a WSGI response: records the handler's and the after-response (close) work's
+    elapsed and CPU time. werkzeug closes the response after writing it, so what runs in
+    close() (the sends to LINE) is not part of the acknowledgement."""
+
+    def __init__(self, inner, record, path, handler, profile):
+        self.inner, self.record, self.path, self.handler, self.profile = inner, record, path, handler, profile
+
+    def __iter__(self):
+        return iter(self.inner)
+
+    def close(self) -> None:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        if self.profile is not None:
+            self.profile.enable()
+        try:
+            if hasattr(self.inner, "close"):
+                self.inner.close()
+        finally:
+            if self.profile is not None:
+                self.profile.disable()
+            after = (time.perf_counter() - wall, time.thread_time() - cpu)
+            self.record(self.path, self.handler + after, self.profile)
+
+
+# Functions timed by --breakdown: (module, attribute path, label). Missing ones are skipped, so
+# the breakdown keeps working while the code it looks into changes.
+BREAKDOWN = (
+    ("handlers.events", "_process_once", "ack: events._process_once (the whole event)"),
+    ("bot.form_engine", "load_draft", "ack:   form_engine.load_draft"),
+    ("handlers.events", "on_input", "ack:   conversation.on_input (the answer)"),
+    ("bot.cases", "file_case", "ack:     cases.file_case"),
+    ("bot.cases", "next_number", "ack:       cases.next_number (the year's counter)"),
+    ("bot.outbox", "_enqueue", "ack:   outbox._enqueue (limits check + insert)"),
+    ("bot.outbox", "_claim", "after: outbox._claim"),
+    ("bot.outbox", "_record", "after: outbox._record"),
+    ("linebot.v3.messaging", "ReplyMessageRequest.from_dict", "after: SDK ReplyMessageRequest.from_dict"),
+    ("linebot.v3.messaging", "PushMessageRequest.from_dict", "after: SDK PushMessageRequest.from_dict"),
+    ("linebot.v3.messaging", "MessagingApi.reply_message", "after: SDK reply_message (incl. HTTP)"),
+    ("linebot.v3.messaging", "MessagingApi.push_message", "after: SDK push_message (incl. HTTP)"),
+    ("sqlalchemy.orm", "Session.commit", "both:  Session.commit"),
+)
+
+
+class Breakdown:
+    """Wraps a few functions to add up their calls, CPU time (of the calling thread) and elapsed time."""
+
+    def __init__(self):
+        import importlib
+
+        self._lock = threading.Lock()
+        self.totals: dict[str, list] = defaultdict(lambda: [0, 0.0, 0.0])
+        for module_name, path, label in BREAKDOWN:
+            try:
+                owner = importlib.import_module(module_name)
+                *parents, name = path.split(".")
+                for parent in parents:
+                    owner = getattr(owner, parent)
+                original = getattr(owner, name)
+            except (ImportError, AttributeError):
+                continue
+            bound_to_class = isinstance(owner, type) and getattr(original, "__self__", None) is owner
+            wrapped = self._wrap(original, label)
+            setattr(owner, name, staticmethod(wrapped) if bound_to_class else wrapped)  # classmethods stay bound
+
+    def _wrap(self, original, label: str):
+        def timed(*args, **kwargs):
+            cpu, wall = time.thread_time(), time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                cpu, wall = time.thread_time() - cpu, time.perf_counter() - wall
+                with self._lock:
+                    entry = self.totals[label]
+                    entry[0] += 1
+                    entry[1] += cpu
+                    entry[2] += wall
+
+        return timed
+
+    def snapshot(self) -> dict:
+        with self._lock:
+            totals, self.totals = dict(self.totals), defaultdict(lambda: [0, 0.0, 0.0])
+        return {label: tuple(values) for label, values in totals.items()}
+
+
+class BenchServer:
+    """The real app plus the bare endpoint, served by werkzeug's threaded server on loopback."""
+
+    def __init__(self, settings: Settings, profile: str | None = None, breakdown: bool = False):
+        from flask import Response, request
+
+        from app import create_app
+        from handlers.webhook import signature_ok
+
+        self.breakdown = Breakdown() if breakdown else None
+        self.app = create_app(settings)
+        secret = settings.line_channel_secret
+
+        def bare() -> Response:
+            # The cheapest correct webhook: read the body, check LINE's signature, answer 200.
+            body = request.get_data(cache=False)
+            if not signature_ok(secret, body, request.headers.get("X-Line-Signature", "")):
+                return Response("invalid signature\n", 400)
+            return Response("OK\n", 200)
+
+        self.app.add_url_rule(BARE_PATH, "bench_bare", bare, methods=["POST"])
+        self._lock = threading.Lock()
+        # path -> (handler wall, handler CPU, after-response wall, after-response CPU) per request
+        self._timings: dict[str, list[tuple[float, float, float, float]]] = defaultdict(list)
+        self._stats: pstats.Stats | None = None
+        inner = self.app.wsgi_app
+        profile_clock = profile
+
+        def timed(environ, start_response):
+            path = environ.get("PATH_INFO", "")
+            profile = None
+            if profile_clock and path == CALLBACK_PATH:
+                # "cpu": this thread's CPU time (no lock, GIL or network waits); "wall": elapsed time
+                profile = cProfile.Profile(time.thread_time if profile_clock == "cpu" else time.perf_counter)
+            wall, cpu = time.perf_counter(), time.thread_time()  # werkzeug: one thread per request
+            if profile is not None:
+                profile.enable()
+            try:
+                result = inner(environ, start_response)
+            finally:
+                if profile is not None:
+                    profile.disable()
+            handler = (time.perf_counter() - wall, time.thread_time() - cpu)
+            return _Timed(result, self._record, path, handler, profile)
+
+        self.app.wsgi_app = timed
+        self.server = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=_QuietHandler)
+        self.port = self.server.server_port
+        self._thread = threading.Thread(target=lambda: self.server.serve_forever(poll_interval=0.05),
+                                        name="bench-server", daemon=True)
+
+    def _record(self, path: str, timing: tuple[float, float, float, float], profile) -> None:
+        with self._lock:
+            self._timings[path].append(timing)
+            if profile is not None:
+                if self._stats is None:
+                    self._stats = pstats.Stats(profile)
+                else:
+                    self._stats.add(profile)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stats(self) -> dict:
+        """CPU time of this process so far, and the per-request timings since the last call."""
+        with self._lock:
+            timings, self._timings = dict(self._timings), defaultdict(list)
+        times = os.times()
+        return {"cpu_s": times.user + times.system, "timings": timings,
+                "breakdown": self.breakdown.snapshot() if self.breakdown else {}}
+
+    def dump_profile(self, path: str) -> bool:
+        with self._lock:
+            if self._stats is None:
+                return False
+            self._stats.dump_stats(path)
+            return True
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self._thread.join(timeout=10)
+        self.app.extensions["ccpc"].db.dispose()
+
+
+def _serve_child(settings: Settings, conn, profile_path: str | None, profile_clock: str, breakdown: bool) -> None:
+    """Child process: serve until told to stop (or until the parent goes away)."""
+    try:
+        server = BenchServer(settings, profile=profile_clock if profile_path else None, breakdown=breakdown)
+    except BaseException as exc:  # tell the parent why, then give up
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        raise
+    server.start()
+    conn.send(("port", server.port))
+    try:
+        while True:
+            if not conn.poll(1.0):
+                continue
+            command = conn.recv()
+            if command == "stats":
+                conn.send(server.stats())
+            elif command == "stop":
+                break
+    except (EOFError, OSError):
+        pass  # the parent is gone: stop serving
+    server.stop()
+    if profile_path:
+        server.dump_profile(profile_path)
+    try:
+        conn.send("stopped")
+    except (OSError, ValueError):
+        pass
+
+
+class ServerHandle:
+    """The bot's server, in a child process (default) or in a thread of this process."""
+
+    def __init__(self, settings: Settings, same_process: bool, profile_path: str | None, profile_clock: str = "cpu",
+                 breakdown: bool = False):
+        self.same_process = same_process
+        self.profile_path = profile_path
+        self._stopped = False
+        if same_process:
+            self._local = BenchServer(settings, profile=profile_clock if profile_path else None, breakdown=breakdown)
+            self._local.start()
+            self.port = self._local.port
+            return
+        context = multiprocessing.get_context("spawn")
+        self._conn, child_conn = context.Pipe()
+        self._process = context.Process(target=_serve_child, name="bench-bot", daemon=True,
+                                        args=(settings, child_conn, profile_path, profile_clock, breakdown))
+        self._process.start()
+        if not self._conn.poll(120):
+            self._process.kill()
+            raise SystemExit("the bot's server did not start within 120 s")
+        kind, value = self._conn.recv()
+        if kind != "port":
+            self._process.join(10)
+            raise SystemExit(f"the bot's server failed to start: {value}")
+        self.port = value
+
+    def stats(self) -> dict:
+        if self.same_process:
+            return self._local.stats()
+        self._conn.send("stats")
+        if not self._conn.poll(60):
+            raise SystemExit("the bot's server did not answer a stats request within 60 s")
+        return self._conn.recv()
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        if self.same_process:
+            self._local.stop()
+            if self.profile_path:
+                self._local.dump_profile(self.profile_path)
+            return
+        try:
+            self._conn.send("stop")
+            if self._conn.poll(60):
+                self._conn.recv()
+        except (OSError, EOFError):
+            pass
+        self._process.join(timeout=30)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join(timeout=5)
+
+
+# ---- the traffic: principals walking the report form -----------------------------------------
+
+REPORT_CATEGORIES = [c for c in CATEGORIES if c.key != OTHER]  # "อื่น ๆ" asks one more question
+FACTS = "นักเรียนชาย ป.5 จำนวน 1 คน พลัดตกสระน้ำหลังโรงเรียน ครูช่วยขึ้นมาได้ หมดสติชั่วครู่"
+HELP = "ปฐมพยาบาลและนำส่งโรงพยาบาลชุมชน แจ้งผู้ปกครองแล้ว"
+
+
+def report_steps(number: int, first_time: bool) -> list[tuple[str, str, str]]:
+    """One whole report as (step, kind, value): what the principal types or taps, in order.
+
+    Taps are sent as what the bot's buttons send (a message action sends its text; the
+    date-time picker sends a postback with the picked value), so no reply has to be read.
+    """
+    category = REPORT_CATEGORIES[number % len(REPORT_CATEGORIES)]
+    when = ("occurred_at", "picker", "") if number % 2 else ("occurred_at", "text", "เมื่อวาน 10:00")
+    steps = [
+        ("start", "text", "แจ้งเหตุ"),
+        ("category", "text", category.name),  # the category button sends the category's name
+        ("subject", "text", category.subject),  # "ใช้เรื่องที่แนะนำ" sends the suggested subject
+        when,
+        ("facts", "text", FACTS),
+        ("initial_help", "text", HELP),
+        ("source_name", "text", "นางสาวสมมุติ ทดสอบ"),
+        ("source_phone", "text", "089 123 4567"),
+    ]
+    if first_time:
+        steps += [
+            ("reporter_name", "text", "นายตัวอย่าง ใจดี"),
+            ("reporter_position", "text", "ผู้อำนวยการโรงเรียน"),
+            ("reporter_school", "text", f"โรงเรียนบ้านหนองตัวอย่าง {number}"),
+            ("reporter_district", "text", DISTRICTS[number % len(DISTRICTS)]),
+            ("reporter_phone", "text", "0812345678"),
+        ]
+    else:
+        steps.append(("reporter_confirm", "text", "ใช้ข้อมูลนี้"))
+    steps += [("photos", "text", "ข้าม"), ("confirm", "text", "ยืนยัน")]
+    return steps
+
+
+def principal_plan(quota: int, offset: int) -> list[tuple[str, str, str]]:
+    """A principal's events: whole reports one after another, cut at `quota` events."""
+    plan: list[tuple[str, str, str]] = []
+    number = offset
+    while len(plan) < quota:
+        plan += report_steps(number, first_time=not plan)
+        number += 1
+    return plan[:quota]
+
+
+def build_event(platform: FakeLinePlatform, user_id: str, kind: str, value: str) -> dict:
+    if kind == "picker":  # LINE's date-time picker: a postback with the picked value
+        picked = (datetime.now(BANGKOK) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+        return platform.postback_event(user_id, "v1:form:occurred_at", {"datetime": picked})
+    return platform.text_event(user_id, value)
+
+
+class Phase:
+    """One endpoint under load: latencies per step, failures, wall time."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.latencies: list[tuple[str, float]] = []
+        self.failures: list[str] = []
+        self.attempted = 0
+        self.wall_s = 0.0
+        self.client_cpu_s = 0.0  # CPU of this process (load generator and fake LINE) during the phase
+        self.truncated = False
+        self.sent_steps: Counter = Counter()
+
+    @property
+    def ok(self) -> int:
+        return len(self.latencies)
+
+
+def run_phase(name: str, url: str, platform: FakeLinePlatform, plans: dict[str, list], time_limit: float) -> Phase:
+    """Every principal sends its plan, one event after the other's 200, all principals at once."""
+    phase = Phase(name)
+    lock = threading.Lock()
+    start = threading.Barrier(len(plans) + 1)
+    deadline = [0.0]
+
+    def principal(user_id: str, plan: list) -> None:
+        session = requests.Session()
+        mine: list[tuple[str, float]] = []
+        failures: list[str] = []
+        steps: Counter = Counter()
+        attempted = 0
+        start.wait()
+        try:
+            for step, kind, value in plan:
+                if time.monotonic() > deadline[0]:
+                    with lock:
+                        phase.truncated = True
+                    break
+                # LINE builds and signs the body before it sends it: not part of the latency.
+                body = webhook_body([build_event(platform, user_id, kind, value)], platform.bot_user_id)
+                headers = {"X-Line-Signature": signature(SECRET, body), "Content-Type": "application/json"}
+                attempted += 1
+                sent = time.perf_counter()
+                try:
+                    response = session.post(url, data=body, headers=headers, timeout=30)
+                except requests.RequestException as exc:
+                    failures.append(f"{step}: {type(exc).__name__}: {exc}")
+                    continue
+                elapsed = time.perf_counter() - sent
+                if response.status_code != 200:
+                    failures.append(f"{step}: HTTP {response.status_code} {response.text[:80]!r}")
+                    continue
+                mine.append((step, elapsed))
+                steps[step] += 1
+        finally:
+            session.close()
+            with lock:
+                phase.latencies += mine
+                phase.failures += failures
+                phase.sent_steps += steps
+                phase.attempted += attempted
+
+    threads = [threading.Thread(target=principal, args=(uid, plan), name=f"principal-{i}", daemon=True)
+               for i, (uid, plan) in enumerate(plans.items())]
+    for thread in threads:
+        thread.start()
+    deadline[0] = time.monotonic() + time_limit
+    cpu = os.times()
+    began = time.perf_counter()
+    start.wait()
+    for thread in threads:
+        thread.join(timeout=max(1.0, deadline[0] - time.monotonic() + 60))
+    phase.wall_s = time.perf_counter() - began
+    phase.client_cpu_s = sum(os.times()[:2]) - sum(cpu[:2])
+    if any(t.is_alive() for t in threads):
+        phase.failures.append("some principals were still sending after the time limit")
+    return phase
+
+
+def warm_up(url: str, platform: FakeLinePlatform, user_ids: list[str]) -> int:
+    """One "เมนู" per principal, untimed: first requests pay for imports, templates, connections."""
+    ok = 0
+    for user_id in user_ids:
+        body = webhook_body([platform.text_event(user_id, "เมนู")], platform.bot_user_id)
+        response = requests.post(url, data=body, headers={"X-Line-Signature": signature(SECRET, body),
+                                                          "Content-Type": "application/json"}, timeout=30)
+        if response.status_code != 200:
+            raise SystemExit(f"warm-up of {url} answered {response.status_code}: {response.text[:200]!r}")
+        ok += 1
+    return ok
+
+
+# ---- figures ---------------------------------------------------------------------------------
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+def summarise(phase: Phase) -> dict:
+    values = [v for _, v in phase.latencies]
+    if not values:
+        return {"events": 0}
+    return {"events": len(values), "wall_s": phase.wall_s, "rate": len(values) / phase.wall_s,
+            "client_cpu": phase.client_cpu_s / phase.wall_s,
+            "p50": percentile(values, 50) * 1000, "p95": percentile(values, 95) * 1000,
+            "p99": percentile(values, 99) * 1000, "max": max(values) * 1000}
+
+
+def server_figures(timings: list[tuple[float, float, float, float]]) -> dict:
+    """Server-side view: elapsed time of the handler (the acknowledgement) and of the
+    after-response work (p50/p99), and the mean CPU time each of them took per request."""
+    if not timings:
+        return {}
+    columns = list(zip(*timings))
+    handler, handler_cpu, after, after_cpu = (list(c) for c in columns)
+    return {"handler_p50": percentile(handler, 50) * 1000, "handler_p99": percentile(handler, 99) * 1000,
+            "after_p50": percentile(after, 50) * 1000, "after_p99": percentile(after, 99) * 1000,
+            "handler_cpu": sum(handler_cpu) / len(timings) * 1000, "after_cpu": sum(after_cpu) / len(timings) * 1000}
+
+
+# ---- counting what really happened --------------------------------------------------------------
+
+class Ledger:
+    """Counts in the database, read before and after the /callback phase."""
+
+    def __init__(self, database_url: str):
+        from bot.db import Database
+
+        self.db = Database(database_url)
+
+    def counts(self) -> dict:
+        from sqlalchemy import func, select
+
+        from models import Case, Outbox, ProcessedEvent
+
+        with self.db.session() as session:
+            return {
+                "cases": session.scalar(select(func.count()).select_from(Case)),
+                "processed_events": session.scalar(select(func.count()).select_from(ProcessedEvent)),
+                "outbox_max_id": session.scalar(select(func.max(Outbox.id))) or 0,
+                "case_max_id": session.scalar(select(func.max(Case.id))) or 0,
+            }
+
+    def filed_since(self, after_id: int) -> list[tuple[str, str]]:
+        """(principal's LINE user id, case reference) of every case filed after `after_id`."""
+        from sqlalchemy import select
+
+        from models import Case
+
+        with self.db.session() as session:
+            return [(c.reporter_line_user_id, c.reference) for c in session.scalars(select(Case).where(Case.id > after_id))]
+
+    def outbox_since(self, after_id: int) -> Counter:
+        from sqlalchemy import func, select
+
+        from models import Outbox
+
+        with self.db.session() as session:
+            rows = session.execute(select(Outbox.status, func.count()).where(Outbox.id > after_id)
+                                   .group_by(Outbox.status)).all()
+        return Counter({status: count for status, count in rows})
+
+    def add_officers(self, platform: FakeLinePlatform, wanted: int) -> list[str]:
+        """Active officers linked to LINE (alerts go to each); adds bench officers up to `wanted`."""
+        from bot import cases, officers
+
+        with self.db.session() as session:
+            existing = [o.line_user_id for o in cases.active_officers(session)]
+            for index in range(len(existing), wanted):
+                person = platform.user(display_name=f"เจ้าหน้าที่ทดสอบ {index + 1}")
+                officers.add(session, f"เจ้าหน้าที่ทดสอบ {index + 1}", f"081-000-{index + 1:04d}",
+                             person.user_id, "officer", datetime.now(UTC))
+                existing.append(person.user_id)
+            session.commit()
+        return existing
+
+    def wait_for_outbox(self, after_id: int, timeout: float) -> Counter:
+        """Wait until every message queued since `after_id` left the pending state (or time runs out)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            statuses = self.outbox_since(after_id)
+            if statuses.get("pending", 0) == 0 or time.monotonic() > deadline:
+                return statuses
+            time.sleep(0.2)
+
+
+# ---- main ------------------------------------------------------------------------------------
+
+def database_url(choice: str, tmpdir: str) -> str:
+    if choice == "sqlite":
+        return f"sqlite:///{Path(tmpdir) / 'bench.sqlite3'}"
+    if urlsplit(choice).path.strip("/") == "test":
+        raise SystemExit("refusing the database named `test`: the test suite owns (and wipes) it")
+    return choice
+
+
+def bench_settings(url: str, line_base_url: str, tmpdir: str) -> Settings:
+    """The app's settings for the run; everything it writes (media, keys) stays in `tmpdir`."""
+    values = {"line_channel_secret": SECRET, "line_channel_access_token": TOKEN, "line_api_base_url": line_base_url,
+              "line_timeout_seconds": 5.0, "database_url": url, "centre_hotlines": ("08x-xxx-0000",),
+              "districts": DISTRICTS, "scheduler_enabled": False,
+              "media_dir": str(Path(tmpdir) / "media"), "secret_key": "bench-signing-key"}
+    known = {f.name for f in dataclasses.fields(Settings)}  # settings come and go as the app grows
+    return Settings(**{k: v for k, v in values.items() if k in known})
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+def split(total: int, parts: int) -> list[int]:
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+
+
+def print_table(rows: list[tuple[str, dict, dict, float | None]]) -> None:
+    head = (f"{'endpoint':<10} {'events':>6} {'wall s':>7} {'events/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
+            f"{'p99 ms':>7} {'max ms':>7} {'LINE side CPU':>13}")
+    print("as LINE sees it (send to 200; LINE side = this process: load generator and fake LINE, in cores):")
+    print(head)
+    print("-" * len(head))
+    for name, figures, _, _ in rows:
+        print(f"{name:<10} {figures['events']:>6} {figures['wall_s']:>7.2f} {figures['rate']:>8.1f} "
+              f"{figures['p50']:>7.1f} {figures['p95']:>7.1f} {figures['p99']:>7.1f} {figures['max']:>7.1f} "
+              f"{figures['client_cpu']:>13.2f}")
+    head = (f"{'endpoint':<10} {'handler p50/p99 ms':>18} {'after-response p50/p99 ms':>25} "
+            f"{'CPU ms/event: handler + after':>30} {'process CPU ms/event':>20}")
+    print("\ninside the bot's server (elapsed; CPU of the request's thread; CPU of the whole process):")
+    print(head)
+    print("-" * len(head))
+    for name, _, server, cpu_ms in rows:
+        handler = f"{server.get('handler_p50', 0):.1f} / {server.get('handler_p99', 0):.1f}"
+        after = f"{server.get('after_p50', 0):.1f} / {server.get('after_p99', 0):.1f}"
+        cpu = f"{server.get('handler_cpu', 0):.2f} + {server.get('after_cpu', 0):.2f}"
+        process = "shared with LINE" if cpu_ms is None else f"{cpu_ms:.2f}"
+        print(f"{name:<10} {handler:>18} {after:>25} {cpu:>30} {process:>20}")
+
+
+def print_steps(phase: Phase) -> None:
+    by_step: dict[str, list[float]] = defaultdict(list)
+    for step, value in phase.latencies:
+        by_step[step].append(value)
+    print(f"\n{phase.name} latency by form step (ms):")
+    print(f"  {'step':<18} {'n':>5} {'p50':>7} {'p99':>7} {'max':>7}")
+    order = [s for s, _, _ in report_steps(0, True)] + ["reporter_confirm"]
+    for step in sorted(by_step, key=lambda s: order.index(s) if s in order else len(order)):
+        values = by_step[step]
+        print(f"  {step:<18} {len(values):>5} {percentile(values, 50) * 1000:>7.1f} "
+              f"{percentile(values, 99) * 1000:>7.1f} {max(values) * 1000:>7.1f}")
+
+
+def print_breakdown(totals: dict, events: int) -> None:
+    print(f"\nwhere /callback's time goes, per timed event ({events}; nested rows are included in their parent):")
+    print(f"  {'function':<50} {'calls':>6} {'CPU ms':>8} {'elapsed ms':>11}")
+    order = [label for _, _, label in BREAKDOWN]
+    for label in sorted(totals, key=order.index):
+        calls, cpu, wall = totals[label]
+        print(f"  {label:<50} {calls / events:>6.2f} {cpu / events * 1000:>8.2f} {wall / events * 1000:>11.2f}")
+
+
+def print_profile(path: str, clock: str, limit: int = 30) -> None:
+    out = io.StringIO()
+    stats = pstats.Stats(path, stream=out)
+    stats.sort_stats("cumulative").print_stats(limit)
+    stats.sort_stats("tottime").print_stats(limit)
+    print(f"\nserver-side cProfile ({clock} clock) of /callback, handler and after-response work, saved in {path}:")
+    print(out.getvalue())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=3000, help="timed webhook events per endpoint (default 3000)")
+    parser.add_argument("--concurrency", type=int, default=16, help="principals sending at once (default 16)")
+    parser.add_argument("--database", default="sqlite",
+                        help="'sqlite' (a temporary file, default) or a SQLAlchemy URL, e.g. "
+                             "postgresql://postgres@127.0.0.1:5432/bench (migrated, never wiped)")
+    parser.add_argument("--officers", type=int, default=3, help="active officers alerted per filed case (default 3)")
+    parser.add_argument("--time-limit", type=float, default=300, help="seconds per endpoint before stopping early")
+    parser.add_argument("--same-process", action="store_true",
+                        help="serve the app from a thread of this process (shares the GIL with the load)")
+    parser.add_argument("--profile", metavar="FILE.prof",
+                        help="cProfile the server's /callback work into this pstats file and print the top "
+                             "(adds overhead: the latency figures of such a run are not the benchmark)")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="time a few functions of the app (CPU and elapsed, per event) and print where "
+                             "the time goes; cheap enough to leave the figures nearly unchanged")
+    parser.add_argument("--profile-clock", choices=("cpu", "wall"), default="cpu",
+                        help="profile CPU time of each request thread (default) or elapsed time, "
+                             "which also counts waiting for SQLite's lock, the GIL and LINE")
+    args = parser.parse_args(argv)
+    if args.events < 1 or args.concurrency < 1:
+        parser.error("--events and --concurrency must be at least 1")
+
+    with tempfile.TemporaryDirectory(prefix="ccpc-bench-") as tmpdir:
+        url = database_url(args.database, tmpdir)
+        platform = FakeLinePlatform(SECRET, access_token=TOKEN)
+        base_url = platform.start()
+        settings = bench_settings(url, base_url, tmpdir)
+        profile_path = os.path.abspath(args.profile) if args.profile else None
+        server = None
+        ledger = None
+        try:
+            server = ServerHandle(settings, args.same_process, profile_path, args.profile_clock,
+                                  args.breakdown)  # builds the app, which migrates the database
+            ledger = Ledger(url)
+            return run(args, platform, server, ledger, url, profile_path)
+        finally:
+            if server is not None:
+                server.stop()
+            if ledger is not None:
+                ledger.db.dispose()
+            platform.stop()
+
+
+def run(args, platform: FakeLinePlatform, server: ServerHandle, ledger: Ledger, url: str,
+        profile_path: str | None) -> int:
+    base = f"http://127.0.0.1:{server.port}"
+    shown_url = url if "@" not in url else url.split("://")[0] + "://…@" + url.split("@", 1)[1]
+    print(f"bot on {base} ({'same process' if args.same_process else 'child process'}), "
+          f"fake LINE on {platform.base_url}, database {shown_url}")
+    print(f"{args.events} timed events per endpoint from {args.concurrency} concurrent principals; "
+          f"load average {load_average()} (other work on the machine skews the figures)\n")
+
+    # The bare endpoint really checks the signature (and so does /callback).
+    for path in (BARE_PATH, CALLBACK_PATH):
+        body = webhook_body([platform.text_event(platform.user().user_id, "เมนู")], platform.bot_user_id)
+        good = signature(SECRET, body)
+        wrong = ("A" if good[0] != "A" else "B") + good[1:]  # one character off
+        status = requests.post(base + path, data=body, headers={"X-Line-Signature": wrong}, timeout=10).status_code
+        if status != 400:
+            raise SystemExit(f"{path} accepted a wrong signature (HTTP {status})")
+
+    officer_ids = ledger.add_officers(platform, args.officers)
+    quotas = split(args.events, args.concurrency)
+    failures: list[str] = []
+
+    # -- the bare endpoint ---------------------------------------------------------------------
+    bare_plans = {platform.user().user_id: principal_plan(q, i * 7) for i, q in enumerate(quotas) if q}
+    warm_up(base + BARE_PATH, platform, list(bare_plans))
+    bare_cpu_before = server.stats()["cpu_s"]
+    bare = run_phase(BARE_PATH, base + BARE_PATH, platform, bare_plans, args.time_limit)
+    bare_server = server.stats()
+    failures += [f"{BARE_PATH} {f}" for f in bare.failures]
+
+    # -- the real webhook ----------------------------------------------------------------------
+    plans = {platform.user(display_name=f"ผอ.ทดสอบ {i + 1}").user_id: principal_plan(q, i * 7)
+             for i, q in enumerate(quotas) if q}
+    before = ledger.counts()
+    warmed = warm_up(base + CALLBACK_PATH, platform, list(plans))
+    time.sleep(0.5)
+    cpu_before = server.stats()["cpu_s"]
+    callback = run_phase(CALLBACK_PATH, base + CALLBACK_PATH, platform, plans, args.time_limit)
+    failures += [f"{CALLBACK_PATH} {f}" for f in callback.failures]
+
+    # -- did it really happen? -----------------------------------------------------------------
+    # The replies and alerts go out after each acknowledgement: wait for the last of them, so the
+    # server's CPU and timings below include every event's after-response work.
+    statuses = ledger.wait_for_outbox(before["outbox_max_id"], timeout=120)
+    callback_server = server.stats()
+    after = ledger.counts()
+    answered = callback.ok + warmed
+    expected_cases = callback.sent_steps["confirm"]
+    new_cases = after["cases"] - before["cases"]
+    principals = set(plans)
+    officers = set(officer_ids)
+    deliveries = platform.deliveries
+    to_principals = Counter(d.kind for d in deliveries if d.to in principals)
+    alerts = sum(1 for d in deliveries if d.to in officers and d.kind == "push")
+    from bot.texts import say
+
+    sorry = say("internal_error")
+    apologies = sum(1 for d in deliveries if d.to in principals for m in d.messages if m.get("text") == sorry)
+    filed = ledger.filed_since(before["case_max_id"])
+    texts_to = defaultdict(list)
+    for d in deliveries:
+        if d.to in principals:
+            texts_to[d.to] += [m.get("text") or "" for m in d.messages]
+    filed_replies = sum(1 for user_id, reference in filed
+                        if any(t.startswith("ได้รับรายงานแล้ว") and reference in t for t in texts_to[user_id]))
+    checks = [
+        ("webhook events answered 200 (incl. warm-up)", answered, callback.attempted + warmed),
+        ("events recorded as processed in the database", after["processed_events"] - before["processed_events"],
+         answered),
+        ("replies delivered to principals by the fake LINE", to_principals["reply"], answered),
+        ("replies that had to fall back to a push", to_principals["push"], 0),
+        ("cases filed in the database", new_cases, expected_cases),
+        ("'case filed' answers delivered", filed_replies, expected_cases),
+        ("officer alerts delivered", alerts, new_cases * len(officer_ids)),
+        ("outbox rows sent", statuses.get("sent", 0), answered + new_cases * len(officer_ids)),
+        ("outbox rows failed or still pending", statuses.get("failed", 0) + statuses.get("pending", 0), 0),
+        ("apologies ('internal_error') sent", apologies, 0),
+    ]
+
+    # -- figures ---------------------------------------------------------------------------------
+    callback_fig, bare_fig = summarise(callback), summarise(bare)
+    if not callback_fig["events"] or not bare_fig["events"]:
+        print("no successful requests:", *failures[:20], sep="\n  ")
+        return 1
+    cpu_callback = (callback_server["cpu_s"] - cpu_before) * 1000 / max(1, callback.ok)
+    cpu_bare = (bare_server["cpu_s"] - bare_cpu_before) * 1000 / max(1, bare.ok)
+    if args.same_process:  # the process's CPU is the load generator's and fake LINE's as well
+        cpu_callback = cpu_bare = None
+    print_table([
+        (CALLBACK_PATH, callback_fig, server_figures(callback_server["timings"].get(CALLBACK_PATH, [])), cpu_callback),
+        (BARE_PATH, bare_fig, server_figures(bare_server["timings"].get(BARE_PATH, [])),
+         cpu_bare),
+    ])
+    ratio = callback_fig["rate"] / bare_fig["rate"]
+    print(f"\nthroughput /callback ÷ /bare: {ratio:.2f}")
+    p99_ok, ratio_ok = callback_fig["p99"] < 50, ratio >= 0.5
+    print(f"aim p99 < 50 ms: {'met' if p99_ok else 'NOT met'} ({callback_fig['p99']:.1f} ms); "
+          f"aim ≥ 50% of bare throughput: {'met' if ratio_ok else 'NOT met'} ({ratio:.0%})")
+    if callback.truncated or bare.truncated:
+        print(f"note: the time limit ({args.time_limit:.0f} s) cut a phase short")
+    print_steps(callback)
+    if args.breakdown:
+        print_breakdown(callback_server["breakdown"], callback.ok)
+    print(f"\nload average at the end: {load_average()}")
+
+    print("\nwhat really happened (measured / expected):")
+    bad = []
+    for label, measured, expected in checks:
+        mark = "ok" if measured == expected else "MISMATCH"
+        print(f"  {label:<50} {measured:>6} / {expected:<6} {mark}")
+        if measured != expected:
+            bad.append(label)
+    print(f"  (warm-up events: {warmed}; officers alerted per case: {len(officer_ids)}; "
+          f"outbox rows by status: {dict(statuses)})")
+    if profile_path:
+        server.stop()  # the child writes the profile when it stops
+        print_profile(profile_path, args.profile_clock)
+    if failures:
+        print(f"\n{len(failures)} request(s) failed:", *failures[:20], sep="\n  ")
+    if failures or bad:
+        print("\nFAILED: the events were not all processed as expected" if bad else "\nFAILED: some requests failed")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
