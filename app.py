@@ -1,4 +1,4 @@
-"""The webhook service: `create_app()` for WSGI servers, `python app.py` to run it with its scheduler."""
+"""The webhook service: `create_app()` for WSGI servers, `python app.py` to run it with its worker."""
 from __future__ import annotations
 
 import argparse
@@ -34,9 +34,11 @@ def create_app(settings: Settings | None = None, clock=None, migrate: bool = Tru
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the service and the scheduler in this one process (fine for one office)."""
+    """Run the web service, the event worker and the scheduler in this one process (fine for one office)."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--no-scheduler", action="store_true", help="do not run periodic jobs in this process")
+    parser.add_argument("--no-scheduler", action="store_true",
+                        help="do not handle events or run periodic jobs in this process "
+                             "(another process runs `flask --app app scheduler run`)")
     parser.add_argument("--simulator", action="store_true",
                         help="chat with the bot in a browser as demo people; never talks to LINE")
     args = parser.parse_args(argv)
@@ -50,9 +52,9 @@ def main(argv: list[str] | None = None) -> None:
     services = app.extensions["ccpc"]
     settings = services.settings
     if settings.scheduler_enabled and not args.no_scheduler:
-        from bot import scheduler
+        from handlers import worker
 
-        scheduler.start(services)
+        worker.start(services)  # handles the events the webhook stores, and runs the periodic jobs
     log.info("webhook: http://%s:%s/callback  health: http://%s:%s/healthz",
              settings.host, settings.port, settings.host, settings.port)
     app.run(host=settings.host, port=settings.port, threaded=True, use_reloader=False)

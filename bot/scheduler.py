@@ -1,4 +1,7 @@
-"""Periodic work (outbox retries, draft expiry) for exactly one process; jobs trust only the database."""
+"""Periodic work (outbox retries, draft expiry, …) for exactly one process; jobs trust only the database.
+
+Started with the event worker by handlers/worker.py.
+"""
 from __future__ import annotations
 
 import logging
@@ -7,7 +10,7 @@ from datetime import timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import delete, select
 
-from bot import deadlines, fund, monthly_report, photos
+from bot import deadlines, fund, inbox, monthly_report, photos
 from bot.services import Services
 from models import Draft, ExpiredDraftNotice
 
@@ -48,6 +51,11 @@ def purge_old_photos(services: Services) -> int:
     return count
 
 
+def forget_handled_events(services: Services) -> int:
+    """Webhook event ids are kept a while to recognise redeliveries, then deleted."""
+    return inbox.forget_handled(services.db, services.now() - timedelta(days=inbox.KEEP_HANDLED_DAYS))
+
+
 def jobs(services: Services) -> dict:
     """Every periodic job by name; each is safe to run twice or after a restart."""
     return {
@@ -59,6 +67,7 @@ def jobs(services: Services) -> dict:
         "purge_old_photos": (lambda: purge_old_photos(services), {"hours": 6}),
         "fund_reminders": (lambda: fund.remind_before_deadline(services), {"minutes": 5}),
         "monthly_report": (lambda: monthly_report.push_if_due(services), {"hours": 1}),
+        "forget_handled_events": (lambda: forget_handled_events(services), {"hours": 6}),
     }
 
 

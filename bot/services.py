@@ -1,6 +1,7 @@
 """The running service's parts, built once in create_app and shared by web, CLI and scheduler."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Callable
@@ -24,6 +25,8 @@ class Services:
     db: Database
     gateway: LineGateway
     clock: Callable[[], datetime] = field(default=utc_now)
+    # Set by the webhook when it has stored events: wakes this process's event worker at once.
+    events_waiting: threading.Event = field(default_factory=threading.Event)
 
     @classmethod
     def build(cls, settings: Settings, clock: Callable[[], datetime] | None = None) -> "Services":
@@ -50,13 +53,3 @@ class Services:
         from bot import outbox
 
         return outbox.send_due(self.db, self.gateway, self.now, ids, self.settings.outbox_max_attempts)
-
-    def after_webhook(self, outbox_ids: list[int], fetch_photos: bool) -> None:
-        """Slow work after LINE has its 200: fetch new photos, then send what the events queued."""
-        from bot import photos
-
-        if fetch_photos:
-            photos.fetch_due(self)
-        self.send_outbox(outbox_ids)
-        if fetch_photos:
-            self.send_outbox()  # what the photos queued (notices, images for officers)

@@ -38,6 +38,7 @@ class Settings:
     reminder_days: int = 3
     reply_mode_minutes: int = 10
     scheduler_enabled: bool = True
+    event_poll_seconds: float = 1.0
     public_base_url: str = ""
     media_dir: str = str(INSTANCE_DIR / "media")
     media_url_ttl_days: int = 7
@@ -84,6 +85,7 @@ ENV = {
     "REMINDER_DAYS": ("reminder_days", int),
     "REPLY_MODE_MINUTES": ("reply_mode_minutes", int),
     "SCHEDULER_ENABLED": ("scheduler_enabled", _bool),
+    "EVENT_POLL_SECONDS": ("event_poll_seconds", float),
     "PUBLIC_BASE_URL": ("public_base_url", lambda v: v.rstrip("/")),
     "MEDIA_DIR": ("media_dir", str),
     "MEDIA_URL_TTL_DAYS": ("media_url_ttl_days", int),

@@ -17,7 +17,7 @@ from models import AuditLog, FundRequest, LineGroup
 db_cli = AppGroup("db", help="Database schema.")
 officers_cli = AppGroup("officers", help="The centre's hotline officers and supervisors.")
 outbox_cli = AppGroup("outbox", help="Messages to LINE that are waiting or failed.")
-scheduler_cli = AppGroup("scheduler", help="Periodic jobs (run in exactly one process).")
+scheduler_cli = AppGroup("scheduler", help="The event worker and the periodic jobs (run in exactly one process).")
 groups_cli = AppGroup("groups", help="The centre's LINE group(s) that get anonymous new-case notices.")
 photos_cli = AppGroup("photos", help="Incident photos on disk.")
 cases_cli = AppGroup("cases", help="Protection cases and their documents.")
@@ -128,11 +128,11 @@ def outbox_send() -> None:
 
 @scheduler_cli.command("run")
 def scheduler_run() -> None:
-    """Run the periodic jobs in this process until stopped (for gunicorn deployments)."""
-    from bot import scheduler
+    """Handle webhook events and run the periodic jobs in this process until stopped (beside gunicorn)."""
+    from handlers import worker
 
-    scheduler.start(_services())
-    click.echo("scheduler running; Ctrl+C to stop")
+    worker.start(_services())
+    click.echo("event worker and scheduler running; Ctrl+C to stop")
     try:
         while True:
             time.sleep(3600)

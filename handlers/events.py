@@ -3,43 +3,36 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.exc import IntegrityError
-
 from bot import messages as m
-from bot import groups, outbox, photos
+from bot import groups, inbox, outbox, photos
 from bot.media_store import MediaStore
 from bot.answers import Answer
 from bot.conversation import Turn, greet, on_input
 from bot.services import Services
 from bot.texts import say
-from models import LineGroup, ProcessedEvent
+from models import LineGroup
 
 log = logging.getLogger(__name__)
 
 
-def process(services: Services, event: dict) -> list[int]:
-    """Handle one event exactly once; returns the ids of the messages it queued."""
+def handle(services: Services, row_id: int, event: dict) -> list[int] | None:
+    """Handle one stored event exactly once; returns the ids of the messages it queued.
+
+    None means another worker has already handled it.
+    """
     try:
-        return _process_once(services, event)
-    except IntegrityError:
-        log.info("event %s was handled already (concurrent delivery)", event.get("webhookEventId"))
-        return []
+        return _handle_once(services, row_id, event)
     except Exception:  # noqa: BLE001 - a person is waiting: apologise rather than stay silent
         log.exception("event %s (%s) failed", event.get("webhookEventId"), event.get("type"))
-        return _apologise(services, event)
+        return _apologise(services, row_id, event)
 
 
-def _process_once(services: Services, event: dict) -> list[int]:
+def _handle_once(services: Services, row_id: int, event: dict) -> list[int] | None:
     now = services.now()
     with services.db.session() as session:
-        event_id = event.get("webhookEventId") or ""
-        if event_id:
-            if session.get(ProcessedEvent, event_id) is not None:
-                log.info("skipping redelivered event %s", event_id)
-                return []
-            session.add(ProcessedEvent(webhook_event_id=event_id, event_type=str(event.get("type"))[:40],
-                                       received_at=now))
-            session.flush()
+        if not inbox.take(session, row_id, now):
+            log.info("event %s was handled already", event.get("webhookEventId"))
+            return None
         source = event.get("source") or {}
         handler = HANDLERS.get(event.get("type"))
         reply = handler(Turn(session, source.get("userId", ""), now, services.settings), event) if handler else None
@@ -57,14 +50,18 @@ def _chat_id(source: dict) -> str:
     return source.get("groupId") or source.get("roomId") or source.get("userId", "")
 
 
-def _apologise(services: Services, event: dict) -> list[int]:
+def _apologise(services: Services, row_id: int, event: dict) -> list[int] | None:
+    """Record the event as failed (it is not tried again) and tell the person to try once more."""
     token, source = event.get("replyToken"), event.get("source") or {}
-    if not token or source.get("type") != "user":
-        return []
     with services.db.session() as session:
-        row = outbox.enqueue_reply(session, source["userId"], token, [m.text(say("internal_error"))], services.now())
+        if not inbox.take(session, row_id, services.now(), outcome="failed"):
+            return None
+        queued = []
+        if token and source.get("type") == "user":
+            reply = [m.text(say("internal_error"))]
+            queued.append(outbox.enqueue_reply(session, source["userId"], token, reply, services.now()).id)
         session.commit()
-        return [row.id]
+        return queued
 
 
 # ---- event handlers: translate, call bot/, return the reply ---------------------------------

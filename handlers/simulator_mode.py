@@ -93,10 +93,10 @@ def run(create_app, settings: Settings, scheduler: bool = True) -> None:
     app, simulator = build(create_app, settings)
     loopback = "127.0.0.1" if settings.host in ("", "0.0.0.0", "localhost") else settings.host
     simulator.platform.deliver = http_deliverer(f"http://{loopback}:{settings.port}/callback")
-    if scheduler and settings.scheduler_enabled:
-        from bot import scheduler as jobs
+    from handlers import worker
 
-        jobs.start(app.extensions["ccpc"])  # escalations and reminders appear in the page as they fall due
+    # Events are always handled here; escalations and reminders appear in the page as they fall due.
+    worker.start(app.extensions["ccpc"], jobs=scheduler and settings.scheduler_enabled)
     print(f"\nLINE simulator: open http://{loopback}:{settings.port}/simulator in a browser\n"
           f"(demo data in {settings.database_url.split('///', 1)[-1]}; Ctrl+C stops)\n", flush=True)
     try:

@@ -1,4 +1,7 @@
-"""POST /callback: verify LINE's signature, handle each event once, answer 200 fast."""
+"""POST /callback: verify LINE's signature, store the events, answer 200 at once.
+
+The event worker (handlers/worker.py) handles what was stored, once each, in order.
+"""
 from __future__ import annotations
 
 import base64
@@ -10,7 +13,7 @@ import logging
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy import text
 
-from handlers import events
+from bot import inbox
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhook", __name__)
@@ -38,13 +41,16 @@ def callback() -> Response:
     except (ValueError, AttributeError):
         log.warning("signed webhook body is not a JSON object")
         return Response("bad body\n", 400)
-    queued = [row_id for event in batch for row_id in events.process(services, event)]
-    images = any((e.get("message") or {}).get("type") == "image" for e in batch)
-    response = Response("OK\n", 200)
-    if queued or images:
-        # Talking to LINE is the slow part: do it after the response has gone back to LINE.
-        response.call_on_close(lambda: services.after_webhook(queued, images))
-    return response
+    try:
+        stored = inbox.store(services.db, batch, services.now())
+    except Exception:  # noqa: BLE001 - not stored, so not acknowledged: LINE delivers it again
+        log.exception("could not store %s webhook event(s)", len(batch))
+        return Response("temporarily unavailable\n", 503)
+    if stored:
+        services.events_waiting.set()  # the event worker answers; LINE gets its 200 now
+    if stored < len(batch):
+        log.info("skipping %s redelivered event(s)", len(batch) - stored)
+    return Response("OK\n", 200)
 
 
 @bp.get("/healthz")

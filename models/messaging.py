@@ -63,14 +63,22 @@ class ExpiredDraftNotice(Base):
     expired_at: Mapped[datetime]
 
 
-class ProcessedEvent(Base):
-    """A webhook event already handled; LINE may deliver the same event again."""
+class WebhookEvent(Base):
+    """An event from LINE, stored before the 200 and handled afterwards by the event worker.
 
-    __tablename__ = "processed_event"
+    The row stays (without its payload) after handling so that a redelivered event is recognised.
+    """
 
-    webhook_event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    __tablename__ = "webhook_event"
+    __table_args__ = (Index("ix_webhook_event_pending", "handled_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    webhook_event_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     event_type: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[str | None] = mapped_column(Text)  # the event's JSON; cleared once handled
     received_at: Mapped[datetime]
+    handled_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(20))  # "handled" or "failed"
 
 
 class Outbox(Base):

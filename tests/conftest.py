@@ -14,6 +14,7 @@ from app import create_app
 from bot.db import Database
 from bot.fake_line import FakeLinePlatform
 from config.settings import Settings
+from handlers import worker
 from models import Base
 
 SECRET = "test-channel-secret"
@@ -106,13 +107,18 @@ def settings(database_url, line, tmp_path) -> Settings:
 
 
 def connect(line, application):
-    """Have the fake LINE post its webhooks to this app (through Flask's test client); returns the client."""
+    """Have the fake LINE post its webhooks to this app (through Flask's test client); returns the client.
+
+    After each post the stored events are handled at once, as the event worker would, in this thread.
+    """
     client = application.test_client()
+    services = application.extensions["ccpc"]
 
     def deliver(body: bytes, signature: str) -> int:
         response = client.post("/callback", data=body,
                                headers={"X-Line-Signature": signature, "Content-Type": "application/json"})
-        response.close()  # as a WSGI server does after sending: runs the after-response sends
+        response.close()
+        worker.drain(services)
         return response.status_code
 
     line.deliver = deliver

@@ -82,7 +82,7 @@ def test_a_500_is_retried_and_then_succeeds(app, services, clock, line):
 
     principal = line.user()
     principal.says("แจ้งเหตุ")
-    line.fail_next("/v2/bot/message/", 500)
+    line.fail_next("/v2/bot/message/*/content", 500)
     message_id = principal.sends_image(jpeg(2))
     assert stored_photos(services)[0].status == "pending"
     assert any(r["path"] == CONTENT.format(message_id) for r in line.requests)
@@ -95,7 +95,7 @@ def test_a_photo_line_no_longer_has_is_asked_for_again(app, services, line, gone
     principal = line.user()
     principal.says("แจ้งเหตุ")
     if gone == "404":
-        line.fail_next("/v2/bot/message/", 404)
+        line.fail_next("/v2/bot/message/*/content", 404)
         principal.sends_image(jpeg(3))
     else:
         message_id = principal.sends_image(jpeg(3), pending=1)

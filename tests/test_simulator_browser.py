@@ -19,7 +19,7 @@ from bot import demo
 from bot.fake_line import http_deliverer
 from bot.thai_dates import BANGKOK
 from config.settings import PROJECT_ROOT, Settings
-from handlers import simulator_mode
+from handlers import simulator_mode, worker
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -47,7 +47,9 @@ def served(tmp_path):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     simulator.platform.deliver = http_deliverer(f"http://127.0.0.1:{server.server_port}/callback")
+    events = worker.start(app.extensions["ccpc"], jobs=False)
     yield f"http://127.0.0.1:{server.server_port}/simulator", simulator, app.extensions["ccpc"]
+    events.stop()
     server.shutdown()
     thread.join(timeout=5)
     simulator.platform.stop()

@@ -6,7 +6,7 @@ import json
 from sqlalchemy import func, select
 
 from bot.fake_line import signature, text_event, webhook_body
-from models import Draft, ProcessedEvent
+from models import Draft, WebhookEvent
 from tests.conftest import SECRET
 
 
@@ -29,7 +29,7 @@ def test_missing_or_forged_signature_is_refused_without_side_effects(client, ser
     assert post(client, body, signature("another-secret", body)).status_code == 400
     assert post(client, body + b" ", signature(SECRET, body)).status_code == 400
     with services.db.session() as session:
-        assert session.scalar(select(func.count()).select_from(ProcessedEvent)) == 0
+        assert session.scalar(select(func.count()).select_from(WebhookEvent)) == 0
         assert session.scalar(select(func.count()).select_from(Draft)) == 0
     assert line.deliveries == []
 
@@ -41,7 +41,7 @@ def test_redelivered_event_is_handled_once(app, services, line):
     assert line.redeliver(event) == 200
     assert len(principal.messages()) == 2  # intro + first question, once
     with services.db.session() as session:
-        assert session.scalar(select(func.count()).select_from(ProcessedEvent)) == 1
+        assert session.scalar(select(func.count()).select_from(WebhookEvent)) == 1
 
 
 def test_unhandled_events_are_acknowledged_not_errors(app, line):

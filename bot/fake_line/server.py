@@ -7,6 +7,7 @@ time forward instead of sleeping.
 from __future__ import annotations
 
 import copy
+import fnmatch
 import threading
 from datetime import datetime, timezone
 from typing import Callable
@@ -172,7 +173,10 @@ class FakeLinePlatform(EventBuilder, MessagingApiEndpoints):
 
     def fail_next(self, path_prefix: str, status: int, times: int = 1, body: dict | None = None,
                   delay: float = 0) -> None:
-        """Answer the next `times` requests under `path_prefix` with `status`, after `delay` s."""
+        """Answer the next `times` requests under `path_prefix` with `status`, after `delay` s.
+
+        A prefix with `*` is a whole-path pattern instead: "/v2/bot/message/*/content" fails downloads only.
+        """
         with self._lock:
             self._failures.append(Failure(path_prefix, status, times, body, delay))
 
@@ -184,7 +188,9 @@ class FakeLinePlatform(EventBuilder, MessagingApiEndpoints):
     def _take_failure(self, path: str) -> Failure | None:
         with self._lock:
             for failure in self._failures:
-                if path.startswith(failure.prefix) and failure.times > 0:
+                matches = (fnmatch.fnmatchcase(path, failure.prefix) if "*" in failure.prefix
+                           else path.startswith(failure.prefix))
+                if matches and failure.times > 0:
                     failure.times -= 1
                     return failure
             return None

@@ -1,0 +1,75 @@
+"""The background worker: handles stored webhook events and runs the periodic jobs.
+
+Exactly one process runs it (`python app.py`, or `flask --app app scheduler run` beside gunicorn).
+The webhook only stores events and wakes the worker; handling them, answering the person and
+alerting the officers happen here, one event at a time in arrival order, so two messages from
+one principal are never handled out of order or at the same time.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+from bot import inbox, photos
+from bot.services import Services
+from handlers import events
+
+log = logging.getLogger(__name__)
+
+BATCH = 100
+
+
+def drain(services: Services) -> int:
+    """Handle every stored event, oldest first, sending each one's answer as soon as it commits."""
+    handled = 0
+    while batch := inbox.pending(services.db, BATCH):
+        images = False
+        for row_id, event in batch:
+            queued = events.handle(services, row_id, event)
+            if queued is None:  # another worker took it
+                continue
+            services.send_outbox(queued)
+            images = images or (event.get("message") or {}).get("type") == "image"
+            handled += 1
+        if images:  # after the answers: fetching photos is the slow part
+            photos.fetch_due(services)
+            services.send_outbox()  # what the photos queued (notices, images for officers)
+    return handled
+
+
+class EventWorker:
+    """A thread that drains the stored events whenever the webhook wakes it, and every few seconds."""
+
+    def __init__(self, services: Services):
+        self.services = services
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="event-worker", daemon=True)
+
+    def start(self) -> "EventWorker":
+        self._thread.start()
+        log.info("event worker started")
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping = True
+        self.services.events_waiting.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        waiting = self.services.events_waiting
+        while not self._stopping:
+            try:
+                drain(self.services)
+            except Exception:  # noqa: BLE001 - e.g. the database is away: try again at the next wake-up
+                log.exception("event worker: could not handle stored events; trying again shortly")
+            waiting.wait(self.services.settings.event_poll_seconds)
+            waiting.clear()
+
+
+def start(services: Services, jobs: bool = True) -> EventWorker:
+    """Start the event worker and, unless `jobs` is False, the periodic jobs, in this process."""
+    if jobs:
+        from bot import scheduler
+
+        scheduler.start(services)
+    return EventWorker(services).start()
