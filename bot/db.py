@@ -1,6 +1,7 @@
 """The database connection and the unit of work every event or job runs in."""
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -10,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+SQLITE_BUSY_SECONDS = 30
 
 
 def make_engine(url: str) -> Engine:
@@ -18,7 +20,7 @@ def make_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if url.startswith("postgresql://"):
@@ -30,8 +32,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
     cursor.close()
+
+
+class _Write:
+    """One caller's statement in `Database.write_together`, and what became of it."""
+
+    def __init__(self, statement):
+        self.statement = statement
+        self.rowcount = 0
+        self.error: Exception | None = None
+        self.done = threading.Event()
 
 
 class Database:
@@ -41,6 +53,9 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = threading.Lock()
+        self._waiting_lock = threading.Lock()
+        self._waiting: list[_Write] = []
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -50,6 +65,35 @@ class Database:
             yield session
         finally:
             session.close()  # rolls back what was not committed; loaded objects stay readable
+
+    def write_together(self, statement) -> int:
+        """Run one short write, committed together with other threads' concurrent ones; the rows written.
+
+        One commit (one flush to disk) serves every write waiting at that moment: the thread that
+        gets the lock first writes them all in one transaction, the others wait for its result.
+        A failure fails every write of that transaction, so nobody is told "stored" wrongly.
+        """
+        mine = _Write(statement)
+        with self._waiting_lock:
+            self._waiting.append(mine)
+        with self._writer:
+            if not mine.done.is_set():
+                with self._waiting_lock:
+                    batch, self._waiting = self._waiting, []
+                try:
+                    with self.engine.begin() as connection:
+                        for write in batch:
+                            result = connection.execute(write.statement)
+                            # psycopg cannot count an INSERT … ON CONFLICT: such statements say RETURNING
+                            write.rowcount = len(result.all()) if result.returns_rows else result.rowcount
+                except Exception as error:  # noqa: BLE001 - handed to every caller of this batch
+                    for write in batch:
+                        write.error = error
+                for write in batch:
+                    write.done.set()
+        if mine.error is not None:
+            raise mine.error
+        return mine.rowcount
 
     def upgrade(self) -> None:
         """Apply every Alembic migration that this database has not seen yet."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -27,9 +27,9 @@ def store(db: Database, events: list[dict], now: datetime) -> int:
              "event_type": str(e.get("type"))[:40], "payload": json.dumps(e, ensure_ascii=False),
              "received_at": now} for e in events]
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(WebhookEvent).values(rows).on_conflict_do_nothing(index_elements=["webhook_event_id"])
-    with db.engine.begin() as connection:
-        return connection.execute(statement).rowcount
+    statement = (dialect.insert(WebhookEvent).values(rows)
+                 .on_conflict_do_nothing(index_elements=["webhook_event_id"]).returning(WebhookEvent.id))
+    return db.write_together(statement)  # under load, many webhooks share one commit
 
 
 def pending(db: Database, limit: int = 100) -> list[tuple[int, dict]]:
@@ -38,6 +38,14 @@ def pending(db: Database, limit: int = 100) -> list[tuple[int, dict]]:
         rows = session.execute(select(WebhookEvent.id, WebhookEvent.payload).where(WebhookEvent.handled_at.is_(None))
                                .order_by(WebhookEvent.id).limit(limit))
         return [(row_id, json.loads(payload or "{}")) for row_id, payload in rows]
+
+
+def backlog(db: Database, now: datetime) -> dict:
+    """How many stored events wait for the event worker, and for how long the oldest has (for /healthz)."""
+    with db.session() as session:
+        count, oldest = session.execute(select(func.count(), func.min(WebhookEvent.received_at))
+                                        .where(WebhookEvent.handled_at.is_(None))).one()
+    return {"events_waiting": count, "oldest_event_seconds": round((now - oldest).total_seconds()) if oldest else 0}
 
 
 def take(session: Session, row_id: int, now: datetime, outcome: str = "handled") -> bool:

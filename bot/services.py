@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Callable, Iterator
 
 from bot import signed_urls
 from bot.db import Database
@@ -17,6 +18,33 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+class WebhooksInFlight:
+    """Webhook requests this process is answering right now.
+
+    LINE waits for their 200 and the event worker's work can wait: the worker lets them go first.
+    """
+
+    def __init__(self):
+        self._count = 0
+        self._quiet = threading.Condition()
+
+    @contextmanager
+    def answering(self) -> Iterator[None]:
+        with self._quiet:
+            self._count += 1
+        try:
+            yield
+        finally:
+            with self._quiet:
+                self._count -= 1
+                if not self._count:
+                    self._quiet.notify_all()
+
+    def wait_until_quiet(self, timeout: float) -> None:
+        with self._quiet:
+            self._quiet.wait_for(lambda: not self._count, timeout)
+
+
 @dataclass
 class Services:
     """Settings, database, LINE gateway and the clock (tests swap the clock to control time)."""
@@ -27,6 +55,7 @@ class Services:
     clock: Callable[[], datetime] = field(default=utc_now)
     # Set by the webhook when it has stored events: wakes this process's event worker at once.
     events_waiting: threading.Event = field(default_factory=threading.Event)
+    webhooks: "WebhooksInFlight" = field(default_factory=lambda: WebhooksInFlight())
 
     @classmethod
     def build(cls, settings: Settings, clock: Callable[[], datetime] | None = None) -> "Services":

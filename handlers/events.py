@@ -57,7 +57,7 @@ def _apologise(services: Services, row_id: int, event: dict) -> list[int] | None
         if not inbox.take(session, row_id, services.now(), outcome="failed"):
             return None
         queued = []
-        if token and source.get("type") == "user":
+        if token and source.get("type") == "user" and source.get("userId"):
             reply = [m.text(say("internal_error"))]
             queued.append(outbox.enqueue_reply(session, source["userId"], token, reply, services.now()).id)
         session.commit()

@@ -28,6 +28,11 @@ def signature_ok(secret: str, body: bytes, signature: str) -> bool:
 @bp.post("/callback")
 def callback() -> Response:
     services = current_app.extensions["ccpc"]
+    with services.webhooks.answering():  # this process's event worker waits while LINE waits
+        return _store_events(services)
+
+
+def _store_events(services) -> Response:
     secret = services.settings.line_channel_secret
     if not secret:
         return Response("LINE_CHANNEL_SECRET is not set; this service cannot accept webhooks yet.\n", 503)
@@ -62,5 +67,6 @@ def healthz() -> Response:
     except Exception:  # noqa: BLE001
         log.exception("health check: database unreachable")
         return Response(json.dumps({"status": "error", "database": "unreachable"}), 503, mimetype="application/json")
-    body = {"status": "ok", "line_configured": services.settings.line_configured}
+    body = {"status": "ok", "line_configured": services.settings.line_configured,
+            **inbox.backlog(services.db, services.now())}
     return Response(json.dumps(body), 200, mimetype="application/json")

@@ -17,6 +17,7 @@ from handlers import events
 log = logging.getLogger(__name__)
 
 BATCH = 100
+YIELD_SECONDS = 0.02  # the longest the worker waits for this process's webhooks to be answered
 
 
 def drain(services: Services) -> int:
@@ -25,6 +26,7 @@ def drain(services: Services) -> int:
     while batch := inbox.pending(services.db, BATCH):
         images = False
         for row_id, event in batch:
+            services.webhooks.wait_until_quiet(YIELD_SECONDS)  # LINE's 200s first: it waits, people read
             queued = events.handle(services, row_id, event)
             if queued is None:  # another worker took it
                 continue

@@ -38,6 +38,9 @@ def test_the_200_comes_before_handling_and_a_restart_in_between_loses_nothing(se
     assert line.deliveries == []  # acknowledged, not yet answered
     [row] = stored(first.extensions["ccpc"])
     assert row.handled_at is None and "แจ้งเหตุ" in row.payload
+    clock.advance(seconds=30)
+    health = first.test_client().get("/healthz").get_json()  # what the office's monitoring sees
+    assert (health["events_waiting"], health["oldest_event_seconds"]) == (1, 30)
     first.extensions["ccpc"].db.dispose()  # the service stops before its worker got to the event
 
     restarted = create_app(settings, clock=clock)
@@ -48,6 +51,7 @@ def test_the_200_comes_before_handling_and_a_restart_in_between_loses_nothing(se
     [row] = stored(services)
     assert row.outcome == "handled" and row.handled_at == clock() and row.payload is None  # no child's data left here
     assert worker.drain(services) == 0
+    assert restarted.test_client().get("/healthz").get_json()["events_waiting"] == 0
     services.db.dispose()
 
 
@@ -179,3 +183,77 @@ def test_upgrading_keeps_the_ids_of_events_handled_before(tmp_path):
         assert session.scalar(select(func.count()).select_from(WebhookEvent)) == 1
     assert inbox.store(db, [{"webhookEventId": "01OLDEVENT", "type": "message"}], row.received_at) == 0
     db.dispose()
+
+
+def test_a_webhook_that_never_finishes_does_not_stop_the_worker(app, services, line, monkeypatch):
+    store_only(line, app)
+    principal = line.user()
+    principal.says("เมนู")
+    monkeypatch.setattr(worker, "YIELD_SECONDS", 0)
+    with services.webhooks.answering():  # the worker lets webhooks go first, but only so long
+        assert worker.drain(services) == 1
+    assert principal.last_text()
+
+
+def _queued(db, count: int) -> None:
+    """Wait until `count` writers are queued behind the held lock (they start at once)."""
+    waited = threading.Event()
+    for _ in range(5000):
+        with db._waiting_lock:
+            if len(db._waiting) >= count:
+                return
+        waited.wait(0.001)
+    raise AssertionError("the writers never queued")
+
+
+def test_webhooks_arriving_together_share_one_commit_and_each_learns_its_own_result(services, clock):
+    db = services.db
+    commits = []
+    from sqlalchemy import event as sa_event
+
+    sa_event.listen(db.engine, "commit", lambda connection: commits.append(1))
+    results: dict[int, int] = {}
+    batches = [[{"webhookEventId": f"01TOGETHER{i}", "type": "follow"}] for i in range(3)]
+    db._writer.acquire()  # a commit is under way: the next writers queue behind it
+    threads = [threading.Thread(target=lambda i=i: results.__setitem__(i, inbox.store(db, batches[i], clock())))
+               for i in range(3)]
+    for thread in threads:
+        thread.start()
+    _queued(db, 3)
+    db._writer.release()
+    for thread in threads:
+        thread.join()
+    assert results == {0: 1, 1: 1, 2: 1}
+    assert len(commits) == 1
+    assert inbox.store(db, batches[1], clock()) == 0  # the same event again: a redelivery
+
+
+def test_when_a_shared_commit_fails_nobody_is_told_stored(services, clock):
+    from sqlalchemy import text as sql
+
+    db = services.db
+    outcomes: dict[str, object] = {}
+
+    def store_event():
+        try:
+            outcomes["event"] = inbox.store(db, [{"webhookEventId": "01SHARED", "type": "follow"}], clock())
+        except Exception as error:  # noqa: BLE001
+            outcomes["event"] = error
+
+    def broken_write():
+        try:
+            outcomes["broken"] = db.write_together(sql("INSERT INTO no_such_table VALUES (1)"))
+        except Exception as error:  # noqa: BLE001
+            outcomes["broken"] = error
+
+    db._writer.acquire()
+    threads = [threading.Thread(target=store_event), threading.Thread(target=broken_write)]
+    for thread in threads:
+        thread.start()
+    _queued(db, 2)
+    db._writer.release()
+    for thread in threads:
+        thread.join()
+    assert isinstance(outcomes["event"], Exception) and isinstance(outcomes["broken"], Exception)
+    assert stored(services) == []  # so the webhook answers 503 and LINE delivers it again
+    assert inbox.store(db, [{"webhookEventId": "01SHARED", "type": "follow"}], clock()) == 1
