@@ -250,7 +250,29 @@ class BenchServer:
         self.app.extensions["ccpc"].db.dispose()
 
 
-def _serve_child(settings: Settings, conn, profile_path: str | None, profile_clock: str, breakdown: bool,
+def _obey_parent(conn, stats) -> None:
+    """In a child process: answer "stats" until told to "stop" or until the parent goes away."""
+    try:
+        while True:
+            if not conn.poll(1.0):
+                continue
+            command = conn.recv()
+            if command == "stats":
+                conn.send(stats())
+            elif command == "stop":
+                return
+    except (EOFError, OSError):
+        pass  # the parent is gone: stop
+
+
+def _say_stopped(conn) -> None:
+    try:
+        conn.send("stopped")
+    except (OSError, ValueError):
+        pass
+
+
+def _serve_child(conn, settings: Settings, profile_path: str | None, profile_clock: str, breakdown: bool,
                  with_worker: bool) -> None:
     """Child process: serve until told to stop (or until the parent goes away)."""
     try:
@@ -260,73 +282,50 @@ def _serve_child(settings: Settings, conn, profile_path: str | None, profile_clo
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
         raise
     server.start()
-    conn.send(("port", server.port))
-    try:
-        while True:
-            if not conn.poll(1.0):
-                continue
-            command = conn.recv()
-            if command == "stats":
-                conn.send(server.stats())
-            elif command == "stop":
-                break
-    except (EOFError, OSError):
-        pass  # the parent is gone: stop serving
+    conn.send(("ready", server.port))
+    _obey_parent(conn, server.stats)
     server.stop()
     if profile_path:
         server.dump_profile(profile_path)
-    try:
-        conn.send("stopped")
-    except (OSError, ValueError):
-        pass
+    _say_stopped(conn)
 
 
-def _worker_child(settings: Settings, conn) -> None:
+def _worker_child(conn, settings: Settings) -> None:
     """Child process: the event worker alone, as `flask --app app scheduler run` runs it beside gunicorn."""
     from app import create_app
     from handlers import worker
 
     services = create_app(settings, migrate=False).extensions["ccpc"]
     events = worker.start(services, jobs=False)
-    conn.send(("port", 0))
-    try:
-        while True:
-            if not conn.poll(1.0):
-                continue
-            command = conn.recv()
-            if command == "stats":
-                times = os.times()
-                conn.send({"cpu_s": times.user + times.system})
-            elif command == "stop":
-                break
-    except (EOFError, OSError):
-        pass
+    conn.send(("ready", None))
+    _obey_parent(conn, lambda: {"cpu_s": sum(os.times()[:2])})
     events.stop()
     services.db.dispose()
-    try:
-        conn.send("stopped")
-    except (OSError, ValueError):
-        pass
+    _say_stopped(conn)
 
 
-class WorkerHandle:
-    """The event worker in a process of its own."""
+class ChildProcess:
+    """A child process that says ("ready", value) or ("error", why), answers "stats" and stops on "stop"."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, target, args: tuple, what: str):
+        self.what = what
         context = multiprocessing.get_context("spawn")
         self._conn, child_conn = context.Pipe()
-        self._process = context.Process(target=_worker_child, name="bench-worker", daemon=True,
-                                        args=(settings, child_conn))
+        self._process = context.Process(target=target, name=f"bench-{what}", daemon=True, args=(child_conn, *args))
         self._process.start()
-        if not self._conn.poll(120) or self._conn.recv()[0] != "port":
+        if not self._conn.poll(120):
             self._process.kill()
-            raise SystemExit("the event worker process did not start within 120 s")
+            raise SystemExit(f"the {what} did not start within 120 s")
+        kind, self.value = self._conn.recv()
+        if kind != "ready":
+            self._process.join(10)
+            raise SystemExit(f"the {what} failed to start: {self.value}")
 
-    def cpu_s(self) -> float:
+    def stats(self) -> dict:
         self._conn.send("stats")
         if not self._conn.poll(60):
-            raise SystemExit("the event worker did not answer a stats request within 60 s")
-        return self._conn.recv()["cpu_s"]
+            raise SystemExit(f"the {self.what} did not answer a stats request within 60 s")
+        return self._conn.recv()
 
     def stop(self) -> None:
         try:
@@ -338,6 +337,7 @@ class WorkerHandle:
         self._process.join(timeout=30)
         if self._process.is_alive():
             self._process.kill()
+            self._process.join(timeout=5)
 
 
 class ServerHandle:
@@ -349,39 +349,22 @@ class ServerHandle:
         self.same_process = same_process
         self.profile_path = profile_path
         self._stopped = False
-        self.worker = WorkerHandle(settings) if worker_process else None
+        self.worker = ChildProcess(_worker_child, (settings,), "event worker") if worker_process else None
         if same_process:
             self._local = BenchServer(settings, profile=profile_clock if profile_path else None, breakdown=breakdown,
                                       with_worker=not worker_process)
             self._local.start()
             self.port = self._local.port
             return
-        context = multiprocessing.get_context("spawn")
-        self._conn, child_conn = context.Pipe()
-        self._process = context.Process(target=_serve_child, name="bench-bot", daemon=True,
-                                        args=(settings, child_conn, profile_path, profile_clock, breakdown,
-                                              not worker_process))
-        self._process.start()
-        if not self._conn.poll(120):
-            self._process.kill()
-            raise SystemExit("the bot's server did not start within 120 s")
-        kind, value = self._conn.recv()
-        if kind != "port":
-            self._process.join(10)
-            raise SystemExit(f"the bot's server failed to start: {value}")
-        self.port = value
+        self._child = ChildProcess(_serve_child, (settings, profile_path, profile_clock, breakdown,
+                                                  not worker_process), "bot's server")
+        self.port = self._child.value
 
     def stats(self) -> dict:
         """The server's stats; its CPU includes the worker process's when there is one."""
-        if self.same_process:
-            stats = self._local.stats()
-        else:
-            self._conn.send("stats")
-            if not self._conn.poll(60):
-                raise SystemExit("the bot's server did not answer a stats request within 60 s")
-            stats = self._conn.recv()
+        stats = self._local.stats() if self.same_process else self._child.stats()
         if self.worker is not None:
-            stats["cpu_s"] += self.worker.cpu_s()
+            stats["cpu_s"] += self.worker.stats()["cpu_s"]
         return stats
 
     def stop(self) -> None:
@@ -390,21 +373,12 @@ class ServerHandle:
         self._stopped = True
         if self.worker is not None:
             self.worker.stop()
-        if self.same_process:
+        if not self.same_process:
+            self._child.stop()
+        else:
             self._local.stop()
             if self.profile_path:
                 self._local.dump_profile(self.profile_path)
-            return
-        try:
-            self._conn.send("stop")
-            if self._conn.poll(60):
-                self._conn.recv()
-        except (OSError, EOFError):
-            pass
-        self._process.join(timeout=30)
-        if self._process.is_alive():
-            self._process.kill()
-            self._process.join(timeout=5)
 
 
 # ---- the traffic: principals walking the report form -----------------------------------------

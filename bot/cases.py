@@ -4,14 +4,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot import messages as m
 from bot import fund, groups, outbox, photos
 from bot.officers import active_officers
 from bot.case_view import officer_alert
+from bot.db import insert_for
 from bot.texts import say
 from bot.thai_dates import BANGKOK, be_year
 from models import AuditLog, Case, CaseCounter, CaseEntry, Draft, Officer, Reporter
@@ -20,8 +19,8 @@ from models import AuditLog, Case, CaseCounter, CaseEntry, Draft, Officer, Repor
 
 def next_number(session: Session, year_be: int) -> int:
     """The next running number of the year; the counter row's lock keeps numbers unique."""
-    dialect_insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    session.execute(dialect_insert(CaseCounter).values(year_be=year_be, last_number=0).on_conflict_do_nothing())
+    insert = insert_for(session.bind.dialect.name)
+    session.execute(insert(CaseCounter).values(year_be=year_be, last_number=0).on_conflict_do_nothing())
     return session.execute(
         update(CaseCounter).where(CaseCounter.year_be == year_be)
         .values(last_number=CaseCounter.last_number + 1).returning(CaseCounter.last_number)

@@ -10,10 +10,9 @@ import json
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.db import Database
+from bot.db import Database, insert_for
 from models import WebhookEvent
 
 KEEP_HANDLED_DAYS = 7  # LINE redelivers for far less than this; the ids are kept to recognise them
@@ -26,8 +25,7 @@ def store(db: Database, events: list[dict], now: datetime) -> int:
     rows = [{"webhook_event_id": str(e.get("webhookEventId") or "")[:64] or None,
              "event_type": str(e.get("type"))[:40], "payload": json.dumps(e, ensure_ascii=False),
              "received_at": now} for e in events]
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = (dialect.insert(WebhookEvent).values(rows)
+    statement = (insert_for(db.engine.dialect.name)(WebhookEvent).values(rows)
                  .on_conflict_do_nothing(index_elements=["webhook_event_id"]).returning(WebhookEvent.id))
     return db.write_together(statement)  # under load, many webhooks share one commit
 

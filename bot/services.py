@@ -55,7 +55,7 @@ class Services:
     clock: Callable[[], datetime] = field(default=utc_now)
     # Set by the webhook when it has stored events: wakes this process's event worker at once.
     events_waiting: threading.Event = field(default_factory=threading.Event)
-    webhooks: "WebhooksInFlight" = field(default_factory=lambda: WebhooksInFlight())
+    webhooks: WebhooksInFlight = field(default_factory=WebhooksInFlight)
 
     @classmethod
     def build(cls, settings: Settings, clock: Callable[[], datetime] | None = None) -> "Services":

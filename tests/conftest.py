@@ -106,10 +106,11 @@ def settings(database_url, line, tmp_path) -> Settings:
     return make_settings(database_url, line.base_url, media_dir=str(tmp_path / "media"))
 
 
-def connect(line, application):
+def connect(line, application, handle_events: bool = True):
     """Have the fake LINE post its webhooks to this app (through Flask's test client); returns the client.
 
-    After each post the stored events are handled at once, as the event worker would, in this thread.
+    After each post the stored events are handled at once, as the event worker would, in this thread
+    (unless `handle_events` is False: then they wait, as when no worker is running).
     """
     client = application.test_client()
     services = application.extensions["ccpc"]
@@ -118,7 +119,8 @@ def connect(line, application):
         response = client.post("/callback", data=body,
                                headers={"X-Line-Signature": signature, "Content-Type": "application/json"})
         response.close()
-        worker.drain(services)
+        if handle_events:
+            worker.drain(services)
         return response.status_code
 
     line.deliver = deliver

@@ -14,17 +14,6 @@ from models import Draft, WebhookEvent
 from tests.conftest import connect
 
 
-def store_only(line, application) -> None:
-    """Deliver webhooks to the app without handling them: the event worker is not running."""
-    client = application.test_client()
-
-    def deliver(body: bytes, signature: str) -> int:
-        return client.post("/callback", data=body,
-                           headers={"X-Line-Signature": signature, "Content-Type": "application/json"}).status_code
-
-    line.deliver = deliver
-
-
 def stored(services) -> list[WebhookEvent]:
     with services.db.session() as session:
         return list(session.scalars(select(WebhookEvent).order_by(WebhookEvent.id)))
@@ -32,7 +21,7 @@ def stored(services) -> list[WebhookEvent]:
 
 def test_the_200_comes_before_handling_and_a_restart_in_between_loses_nothing(settings, clock, line):
     first = create_app(settings, clock=clock)
-    store_only(line, first)
+    connect(line, first, handle_events=False)  # no event worker running
     principal = line.user()
     assert principal.says("แจ้งเหตุ") == 200
     assert line.deliveries == []  # acknowledged, not yet answered
@@ -56,7 +45,7 @@ def test_the_200_comes_before_handling_and_a_restart_in_between_loses_nothing(se
 
 
 def test_stored_events_are_handled_in_the_order_they_arrived(app, services, line):
-    store_only(line, app)
+    connect(line, app, handle_events=False)  # no event worker running
     principal = line.user()
     principal.says("แจ้งเหตุ")
     principal.says("เกิดอุบัติเหตุ")
@@ -70,7 +59,7 @@ def test_stored_events_are_handled_in_the_order_they_arrived(app, services, line
 
 
 def test_two_workers_at_once_handle_each_event_once(app, services, settings, clock, line):
-    store_only(line, app)
+    connect(line, app, handle_events=False)  # no event worker running
     principals = [line.user() for _ in range(3)]
     for _ in range(10):
         for principal in principals:
@@ -96,7 +85,7 @@ def test_two_workers_at_once_handle_each_event_once(app, services, settings, clo
 
 
 def test_an_event_that_cannot_be_stored_is_not_acknowledged(app, services, line):
-    store_only(line, app)
+    connect(line, app, handle_events=False)  # no event worker running
     principal = line.user()
     with services.db.engine.begin() as connection:
         connection.execute(text("ALTER TABLE webhook_event RENAME TO webhook_event_away"))
@@ -134,7 +123,7 @@ def test_records_of_handled_events_are_kept_a_week_then_forgotten(app, services,
     assert scheduler.forget_handled_events(services) == 0
     assert line.redeliver(old_event) == 200  # still recognised: not answered twice
     assert len(principal.messages()) == 1
-    store_only(line, app)
+    connect(line, app, handle_events=False)  # no event worker running
     principal.says("สถานะ")  # stored, not yet handled
     clock.advance(days=2)
     assert scheduler.forget_handled_events(services) == 1
@@ -186,7 +175,7 @@ def test_upgrading_keeps_the_ids_of_events_handled_before(tmp_path):
 
 
 def test_a_webhook_that_never_finishes_does_not_stop_the_worker(app, services, line, monkeypatch):
-    store_only(line, app)
+    connect(line, app, handle_events=False)  # no event worker running
     principal = line.user()
     principal.says("เมนู")
     monkeypatch.setattr(worker, "YIELD_SECONDS", 0)
@@ -195,15 +184,23 @@ def test_a_webhook_that_never_finishes_does_not_stop_the_worker(app, services, l
     assert principal.last_text()
 
 
-def _queued(db, count: int) -> None:
-    """Wait until `count` writers are queued behind the held lock (they start at once)."""
+def run_queued(db, *writers) -> None:
+    """Run `writers` in threads that all queue behind a commit under way, then let them through."""
+    db._writer.acquire()  # a commit is under way: the writers queue behind it
+    threads = [threading.Thread(target=writer) for writer in writers]
+    for thread in threads:
+        thread.start()
     waited = threading.Event()
-    for _ in range(5000):
+    for _ in range(5000):  # they start at once; wait until all are queued
         with db._waiting_lock:
-            if len(db._waiting) >= count:
-                return
+            if len(db._waiting) >= len(writers):
+                break
         waited.wait(0.001)
-    raise AssertionError("the writers never queued")
+    else:
+        raise AssertionError("the writers never queued")
+    db._writer.release()
+    for thread in threads:
+        thread.join()
 
 
 def test_webhooks_arriving_together_share_one_commit_and_each_learns_its_own_result(services, clock):
@@ -214,15 +211,7 @@ def test_webhooks_arriving_together_share_one_commit_and_each_learns_its_own_res
     sa_event.listen(db.engine, "commit", lambda connection: commits.append(1))
     results: dict[int, int] = {}
     batches = [[{"webhookEventId": f"01TOGETHER{i}", "type": "follow"}] for i in range(3)]
-    db._writer.acquire()  # a commit is under way: the next writers queue behind it
-    threads = [threading.Thread(target=lambda i=i: results.__setitem__(i, inbox.store(db, batches[i], clock())))
-               for i in range(3)]
-    for thread in threads:
-        thread.start()
-    _queued(db, 3)
-    db._writer.release()
-    for thread in threads:
-        thread.join()
+    run_queued(db, *[lambda i=i: results.__setitem__(i, inbox.store(db, batches[i], clock())) for i in range(3)])
     assert results == {0: 1, 1: 1, 2: 1}
     assert len(commits) == 1
     assert inbox.store(db, batches[1], clock()) == 0  # the same event again: a redelivery
@@ -246,14 +235,7 @@ def test_when_a_shared_commit_fails_nobody_is_told_stored(services, clock):
         except Exception as error:  # noqa: BLE001
             outcomes["broken"] = error
 
-    db._writer.acquire()
-    threads = [threading.Thread(target=store_event), threading.Thread(target=broken_write)]
-    for thread in threads:
-        thread.start()
-    _queued(db, 2)
-    db._writer.release()
-    for thread in threads:
-        thread.join()
+    run_queued(db, store_event, broken_write)
     assert isinstance(outcomes["event"], Exception) and isinstance(outcomes["broken"], Exception)
     assert stored(services) == []  # so the webhook answers 503 and LINE delivers it again
     assert inbox.store(db, [{"webhookEventId": "01SHARED", "type": "follow"}], clock()) == 1
