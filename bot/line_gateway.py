@@ -99,6 +99,14 @@ class LineGateway:
         return self._call(lambda: self._require(self._api).set_default_rich_menu(
             rich_menu_id, _request_timeout=self.timeout))
 
+    def default_rich_menu_id(self) -> tuple[SendResult, str | None]:
+        """The id of the menu everyone sees; (ok, None) when LINE says there is no default menu."""
+        result, response = self._fetch(
+            lambda: self._require(self._api).get_default_rich_menu_id(_request_timeout=self.timeout))
+        if result.status == 404:
+            return SendResult("ok", 404, result.detail), None
+        return result, response.rich_menu_id if response is not None else None
+
     def rich_menus(self) -> tuple[SendResult, list[dict]]:
         """Every rich menu of the channel, as LINE's JSON (richMenuId, name, size, areas, ...)."""
         result, response = self._fetch(

@@ -12,6 +12,7 @@ from itertools import pairwise
 from PIL import Image, ImageDraw
 
 from bot.documents.pdf import font_path
+from bot.line_gateway import SendResult
 from bot.shaped_text import TextStyle, draw_centred, text_width
 
 NAME_PREFIX = "ccpc-"  # menus whose name starts so are ours: install replaces them
@@ -23,6 +24,7 @@ MAX_IMAGE_BYTES = 1_000_000  # LINE's limit for a rich menu picture ("1 MB", rea
 LABEL_MAX, SUBTITLE_MAX = 170, 74  # font sizes in px, shrunk until every panel's words fit
 MARGIN = 70  # px kept clear on each side of a panel's words
 WHITE = (255, 255, 255)
+SET_DEFAULT_ATTEMPTS = 3  # setting the default again is harmless, so a lost answer is asked again
 
 
 @dataclass(frozen=True)
@@ -45,12 +47,16 @@ PANELS = (
 
 @dataclass(frozen=True)
 class Installed:
-    """What installing did: the new default menu, our older menus removed, or why it stopped."""
+    """What installing did: the new default menu, our older menus removed, or why it stopped.
+
+    `uncertain`: it stopped where LINE may already show the new menu (`rich_menu_id`), so it was kept.
+    """
 
     rich_menu_id: str | None = None
     removed: tuple[str, ...] = ()
     error: str = ""
     warnings: tuple[str, ...] = ()
+    uncertain: bool = False
 
     @property
     def ok(self) -> bool:
@@ -60,7 +66,8 @@ class Installed:
 def install(gateway) -> Installed:
     """Create the menu in LINE, upload its picture, make it everyone's default, then drop our older ones.
 
-    A menu that fails half-way is deleted again, so the menu people had stays as it was.
+    A menu that fails half-way is deleted again, so the menu people had stays as it was; but a
+    menu LINE may already show to everyone (setting the default timed out) is never deleted.
     """
     image = render()
     if len(image) > MAX_IMAGE_BYTES:
@@ -68,16 +75,42 @@ def install(gateway) -> Installed:
     result, menu_id = gateway.create_rich_menu(definition())
     if not result.ok or not menu_id:
         return Installed(error=_failure("create the menu", result))
-    steps = (("upload its picture", lambda: gateway.upload_rich_menu_image(menu_id, image, CONTENT_TYPE)),
-             ("make it the default menu", lambda: gateway.set_default_rich_menu(menu_id)))
-    for step, call in steps:
-        result = call()
-        if not result.ok:
-            undone = gateway.delete_rich_menu(menu_id)
-            leftover = () if undone.ok else (f"the unfinished menu {menu_id} could not be deleted",)
-            return Installed(error=_failure(step, result), warnings=leftover)
+    result = gateway.upload_rich_menu_image(menu_id, image, CONTENT_TYPE)
+    if not result.ok:
+        return _undo(gateway, menu_id, _failure("upload its picture", result))
+    result = _make_default(gateway, menu_id)
+    if not result.ok:
+        if result.outcome == "refused":  # LINE said no: the menu people had is still the default
+            return _undo(gateway, menu_id, _failure("make it the default menu", result))
+        return Installed(menu_id, error=_failure("make it the default menu", result), uncertain=True)
     removed, warnings = _remove_older(gateway, menu_id)
     return Installed(menu_id, removed, warnings=warnings)
+
+
+def _make_default(gateway, menu_id: str, attempts: int = SET_DEFAULT_ATTEMPTS):
+    """Set the default, asking again after a lost answer; ok also when LINE shows it was applied.
+
+    Setting the same default twice is harmless, so an answer lost to a timeout or a 5xx is
+    retried; if every try is lost, LINE is asked which menu is the default now. "refused" means
+    LINE answered that the menu is not the default (a 4xx, or another menu is the default).
+    """
+    for _ in range(attempts):
+        result = gateway.set_default_rich_menu(menu_id)
+        if result.outcome != "retry":
+            return result
+    asked, current = gateway.default_rich_menu_id()
+    if not asked.ok:
+        return result  # still unknown: the caller must not delete the menu
+    if current == menu_id:
+        return asked
+    return SendResult("refused", result.status, result.detail or "another menu is the default")
+
+
+def _undo(gateway, menu_id: str, error: str) -> Installed:
+    """Delete the unfinished menu again, so that nothing changed for the people who use the bot."""
+    undone = gateway.delete_rich_menu(menu_id)
+    leftover = () if undone.ok else (f"the unfinished menu {menu_id} could not be deleted",)
+    return Installed(error=error, warnings=leftover)
 
 
 def _remove_older(gateway, keep: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

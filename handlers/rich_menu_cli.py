@@ -21,6 +21,10 @@ def richmenu_install() -> None:
     installed = rich_menu.install(services.gateway)
     for warning in installed.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if installed.uncertain:
+        raise click.ClickException(f"{installed.error}. LINE may already show the new menu {installed.rich_menu_id} "
+                                   "to everyone, so it was kept; run the command again, which also removes "
+                                   "whichever of our older menus is not in use")
     if not installed.ok:
         raise click.ClickException(f"{installed.error}. Nothing was changed: the menu people see is as before; "
                                    "run the command again")

@@ -84,6 +84,61 @@ def test_a_failed_install_keeps_the_menu_people_had(app, line):
     assert line.rich_menus == [before] and line.default_rich_menu is before
 
 
+SET_DEFAULT = "/v2/bot/user/all/richmenu/"  # POST .../{id}; the GET of the default has no trailing slash
+GET_DEFAULT = "/v2/bot/user/all/richmenu"
+
+
+def test_a_lost_answer_to_set_default_is_asked_again(app, line):
+    line.fail_next(SET_DEFAULT, 504, done=True)  # LINE applied it, the answer was lost
+    result = install(app)
+    assert result.exit_code == 0, result.output
+    [menu] = line.rich_menus
+    assert line.default_rich_menu is menu
+
+
+def test_a_menu_line_made_default_is_kept_when_every_answer_is_lost(app, line):
+    install(app)
+    old = line.default_rich_menu
+    line.fail_next(SET_DEFAULT, 503, times=rich_menu.SET_DEFAULT_ATTEMPTS, done=True)
+    result = install(app)
+    assert result.exit_code == 0, result.output  # LINE, asked, names the new menu as the default
+    [menu] = line.rich_menus
+    assert menu is not old and line.default_rich_menu is menu
+
+
+def test_a_menu_that_may_be_in_use_is_never_deleted(app, line):
+    install(app)
+    old = line.default_rich_menu
+    line.fail_next(SET_DEFAULT, 503, times=rich_menu.SET_DEFAULT_ATTEMPTS, done=True)
+    line.fail_next(GET_DEFAULT, 500)
+    result = install(app)
+    assert result.exit_code != 0
+    new = line.default_rich_menu
+    assert new is not old and line.rich_menus == [old, new]  # the applied menu survives
+    assert f"may already show the new menu {new.rich_menu_id}" in result.output and "run the command again" in result.output
+    again = install(app)  # as the message says: one menu, the default, remains
+    assert again.exit_code == 0, again.output
+    [menu] = line.rich_menus
+    assert line.default_rich_menu is menu
+
+
+def test_a_default_line_did_not_apply_is_rolled_back(app, line):
+    install(app)
+    old = line.default_rich_menu
+    line.fail_next(SET_DEFAULT, 500, times=rich_menu.SET_DEFAULT_ATTEMPTS)  # not applied
+    result = install(app)
+    assert result.exit_code != 0 and "Nothing was changed" in result.output
+    assert line.rich_menus == [old] and line.default_rich_menu is old
+
+
+def test_a_refused_default_is_rolled_back_at_once(app, line):
+    line.fail_next(SET_DEFAULT, 400)
+    result = install(app)
+    assert result.exit_code != 0 and "LINE answered 400" in result.output
+    assert line.rich_menus == [] and line.default_rich_menu is None
+    assert sum(r["path"].startswith(SET_DEFAULT) for r in line.requests) == 1
+
+
 def test_install_without_a_channel_says_so(database_url, line, tmp_path):
     settings = make_settings(database_url, line.base_url, line_channel_access_token="", media_dir=str(tmp_path))
     bare = create_app(settings)

@@ -30,13 +30,18 @@ class Rejection:
 
 @dataclass
 class Failure:
-    """An injected failure: the next `times` requests under `prefix` get `status`."""
+    """An injected failure: the next `times` requests under `prefix` get `status`.
+
+    With `done` the request is carried out first and only its answer is lost, as when LINE did
+    the work but the reply timed out or a proxy answered 5xx.
+    """
 
     prefix: str
     status: int
     times: int
     body: dict | None
     delay: float
+    done: bool = False
 
 
 @dataclass

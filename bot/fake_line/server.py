@@ -172,13 +172,14 @@ class FakeLinePlatform(EventBuilder, MessagingApiEndpoints):
     # -- failure injection -------------------------------------------------------------------
 
     def fail_next(self, path_prefix: str, status: int, times: int = 1, body: dict | None = None,
-                  delay: float = 0) -> None:
+                  delay: float = 0, done: bool = False) -> None:
         """Answer the next `times` requests under `path_prefix` with `status`, after `delay` s.
 
         A prefix with `*` is a whole-path pattern instead: "/v2/bot/message/*/content" fails downloads only.
+        With `done` each request is carried out before the failure is answered (the answer was lost).
         """
         with self._lock:
-            self._failures.append(Failure(path_prefix, status, times, body, delay))
+            self._failures.append(Failure(path_prefix, status, times, body, delay, done))
 
     def clear_failures(self) -> None:
         """Forget failures not yet used up."""
