@@ -140,6 +140,30 @@ def _failed_attempt(row: Outbox, result: SendResult, now: datetime, max_attempts
                 row.id, row.to, row.attempts, row.last_error, row.next_attempt_at.isoformat())
 
 
+def withdraw_images(session: Session, url_part: str, now: datetime, image_only: Iterable[str] = ()) -> int:
+    """Take image messages whose link contains `url_part` out of messages not yet sent; returns how many rows changed.
+
+    A row of a purpose in `image_only` exists to show the image, so without any image left it is
+    not sent at all ("withdrawn"); other rows go without that image. A row being sent at this
+    moment is left alone: its link already answers 410.
+    """
+    waiting = session.scalars(select(Outbox).where(
+        Outbox.status.in_(("pending", "failed")), or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now)))
+    changed = 0
+    for row in waiting:
+        kept = [message for message in row.messages
+                if not (message.get("type") == "image" and url_part in message.get("originalContentUrl", ""))]
+        if len(kept) == len(row.messages):
+            continue
+        gone = not kept or (row.purpose in image_only and not any(m.get("type") == "image" for m in kept))
+        values = {"messages": kept, **({"status": "withdrawn"} if gone else {})}
+        changed += session.execute(
+            update(Outbox).where(Outbox.id == row.id, Outbox.status == row.status,
+                                 or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now))
+            .values(**values).execution_options(synchronize_session=False)).rowcount
+    return changed
+
+
 def failed_rows(db: Database) -> list[Outbox]:
     """Messages LINE refused or that kept failing: for the `outbox failed` command."""
     with db.session() as session:

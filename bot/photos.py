@@ -144,6 +144,9 @@ def _announce(services, session: Session, photo: Photo) -> None:
         outbox.enqueue_push(session, officer.line_user_id, [header, *images], services.now(), "photo", case.id)
 
 
+PHOTO_PURPOSES = ("photo", "relay_photo_to_reporter")  # pushes that only bring a photo (see _announce)
+
+
 def image_messages(settings, photos: list[Photo], now: datetime, limit: int = 4) -> list[dict]:
     """LINE image messages with signed, expiring links (only with an https PUBLIC_BASE_URL)."""
     if not settings.shows_photos:
@@ -159,7 +162,12 @@ def image_messages(settings, photos: list[Photo], now: datetime, limit: int = 4)
 def media_path(photo: Photo, variant: str) -> str:
     """The path a photo is served at; the signature covers it, so it works only for that photo."""
     extension = (photo.file_name or ".jpg").rsplit(".", 1)[-1]
-    return f"/media/photos/{photo.id}/{variant}.{extension}"
+    return f"{media_folder(photo)}{variant}.{extension}"
+
+
+def media_folder(photo: Photo) -> str:
+    """The start every link to this photo's files shares (and no other photo's)."""
+    return f"/media/photos/{photo.id}/"
 
 
 def case_photos(session: Session, case_id: int) -> list[Photo]:
@@ -173,14 +181,18 @@ def count_visible(session: Session, case_id: int) -> int:
                                                                        Photo.status.in_(VISIBLE)))
 
 
-def on_unsent(session: Session, message_id: str, media) -> bool:
-    """The sender took the photo back in LINE: stop showing it anywhere and delete the file."""
+def on_unsent(session: Session, message_id: str, media, now: datetime) -> bool:
+    """The sender took the photo back in LINE: stop showing it anywhere and delete the file.
+
+    Messages still waiting to go out lose the photo too, so nobody receives a link that no longer opens.
+    """
     photo = session.scalars(select(Photo).where(Photo.line_message_id == message_id)).first()
     if photo is None:
         return False
     forget_in_draft(session, photo.line_user_id, message_id)
     _drop_file(session, photo, media)
     photo.status = "unsent"
+    outbox.withdraw_images(session, media_folder(photo), now, image_only=PHOTO_PURPOSES)
     return True
 
 

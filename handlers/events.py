@@ -105,7 +105,7 @@ def on_unfollow(turn: Turn, event: dict) -> None:
 
 def on_unsend(turn: Turn, event: dict) -> None:
     message_id = (event.get("unsend") or {}).get("messageId", "")
-    if photos.on_unsent(turn.session, message_id, MediaStore(turn.settings.media_dir)):
+    if photos.on_unsent(turn.session, message_id, MediaStore(turn.settings.media_dir), turn.now):
         log.info("a photo was unsent by its sender and removed")
     return None
 

@@ -95,7 +95,7 @@ class Outbox(Base):
     purpose: Mapped[str] = mapped_column(String(40))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("protection_case.id"), index=True)
     retry_key: Mapped[str] = mapped_column(String(36), unique=True)
-    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending/sent/failed
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending/sent/failed/withdrawn
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime]
     claimed_until: Mapped[datetime | None]

@@ -9,7 +9,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from app import create_app
-from models import Photo
+from models import Outbox, Photo
 from tests.conftest import connect, make_settings
 from tests.helpers import add_officer, cases, file_report, fill_report, jpeg
 
@@ -205,6 +205,43 @@ def test_an_unsent_photo_disappears_from_listings_and_its_link(database_url, lin
     officer.says("รายละเอียด 0001/2569")
     details = officer.messages()[before:]
     assert details and all(m["type"] == "text" for m in details)
+    application.extensions["ccpc"].db.dispose()
+
+
+def test_an_unsent_photo_is_taken_out_of_messages_still_waiting(database_url, line, clock, tmp_path):
+    application, services, client = photo_app(database_url, line, clock, tmp_path)
+    officer = add_officer(services, line)
+    principal = line.user()
+    line.fail_next("/v2/bot/message/push", 500)  # the alert waits for its retry
+    file_report(principal, photos=2)
+    assert line.pushes_to(officer.user_id) == []
+    first, second = stored_photos(services)
+    principal.unsends(first.line_message_id)
+    clock.advance(minutes=5)
+    services.send_outbox()
+    (alert,) = [p.messages for p in line.pushes_to(officer.user_id)]
+    assert [m["type"] for m in alert] == ["flex", "image"]  # the alert itself still goes, with one photo
+    assert f"/media/photos/{second.id}/" in alert[1]["originalContentUrl"]
+    application.extensions["ccpc"].db.dispose()
+
+
+def test_a_photo_notice_waiting_to_go_is_withdrawn_with_its_photo(database_url, line, clock, tmp_path):
+    application, services, client = photo_app(database_url, line, clock, tmp_path)
+    officer = add_officer(services, line)
+    principal = line.user()
+    file_report(principal)
+    before = len(line.pushes_to(officer.user_id))
+    line.fail_next("/v2/bot/message/push", 503, times=2)
+    message_id = principal.sends_image(jpeg(9))  # into the case's thread: "sent a photo", then the photo
+    principal.unsends(message_id)
+    clock.advance(minutes=5)
+    services.send_outbox()
+    arrived = [m for push in line.pushes_to(officer.user_id)[before:] for m in push.messages]
+    assert [m["type"] for m in arrived] == ["text"]  # "sent 1 photo" (it was sent); no photo, no dead link
+    assert "ส่งภาพเพิ่มเติม" in arrived[0]["text"]
+    with services.db.session() as session:
+        (row,) = session.scalars(select(Outbox).where(Outbox.purpose == "photo"))
+        assert row.status == "withdrawn" and all(m["type"] != "image" for m in row.messages)
     application.extensions["ccpc"].db.dispose()
 
 
