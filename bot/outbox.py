@@ -17,6 +17,7 @@ from models import Outbox
 log = logging.getLogger(__name__)
 
 CLAIM_SECONDS = 120
+_SENDER_CLAIM = "outbox_claimed_until"  # session.info key: rows queued in it are claimed till then
 MAX_BACKOFF = timedelta(minutes=30)
 
 
@@ -35,11 +36,21 @@ def enqueue_push(session: Session, to: str, messages: list[dict], now: datetime,
 def _enqueue(session, kind, to, messages, now, **fields) -> Outbox:
     line_limits.check(messages)
     row = Outbox(kind=kind, to=to, messages=messages, retry_key=str(uuid.uuid4()), status="pending",
-                 attempts=0, next_attempt_at=now, created_at=now, **fields)
+                 attempts=0, next_attempt_at=now, created_at=now,
+                 claimed_until=session.info.get(_SENDER_CLAIM), **fields)
     session.add(row)
     session.flush()
     session.info.setdefault("queued_outbox_ids", []).append(row.id)
     return row
+
+
+def send_after_commit(session: Session, now: datetime) -> None:
+    """This unit of work's caller sends what it queues right after commit (`send_claimed`).
+
+    The rows are stored already claimed by it, which spares a claiming transaction per message;
+    if the process dies before sending them, the claim runs out and `send_due` sends them.
+    """
+    session.info[_SENDER_CLAIM] = now + timedelta(seconds=CLAIM_SECONDS)
 
 
 def queued_ids(session: Session) -> list[int]:
@@ -63,28 +74,57 @@ def send_due(db: Database, gateway: LineGateway, now: Callable[[], datetime],
         return 0
     delivered = 0
     for row_id in (due_ids(db, now()) if ids is None else ids):
-        delivered += _send_one(db, gateway, row_id, now, max_attempts)
+        row = _claim(db, row_id, now())
+        if row is None:
+            continue
+        result = _transmit(db, gateway, row, now, max_attempts)
+        if result is not None:
+            _record(db, row.id, result, now(), max_attempts)
+            delivered += int(result.ok)
     return delivered
 
 
-def _send_one(db: Database, gateway: LineGateway, row_id: int, now, max_attempts: int) -> int:
-    row = _claim(db, row_id, now())
-    if row is None:
+def send_claimed(db: Database, gateway: LineGateway, now: Callable[[], datetime], ids: list[int],
+                 max_attempts: int = 8) -> int:
+    """Send rows queued under `send_after_commit`; the delivered ones are recorded in one commit."""
+    if not ids or not gateway.configured:
         return 0
-    if row.kind == "reply":
-        result = gateway.reply(row.reply_token, row.messages)
-        if not result.ok:
-            # The token may be spent or expired; a push with a retry key is safe to repeat.
-            log.info("reply for outbox %s failed (%s %s); pushing instead", row.id, result.status, result.detail)
-            _record(db, row.id, SendResult("retry", result.status, result.detail), now(), max_attempts, to_push=True)
-            row = _claim(db, row_id, now())
-            if row is None:
-                return 0
-            result = gateway.push(row.to, row.messages, row.retry_key)
-    else:
-        result = gateway.push(row.to, row.messages, row.retry_key)
-    _record(db, row.id, result, now(), max_attempts)
-    return int(result.ok)
+    with db.session() as session:
+        rows = list(session.scalars(select(Outbox).where(Outbox.id.in_(ids), Outbox.status == "pending")
+                                    .order_by(Outbox.id)))
+    delivered = []
+    for row in rows:
+        result = _transmit(db, gateway, row, now, max_attempts)
+        if result is not None and result.ok:
+            delivered.append(row.id)
+        elif result is not None:
+            _record(db, row.id, result, now(), max_attempts)
+    _mark_sent(db, delivered, now())
+    return len(delivered)
+
+
+def _transmit(db: Database, gateway: LineGateway, row: Outbox, now, max_attempts: int) -> SendResult | None:
+    """Send one claimed row: a reply, or a push when the reply token no longer works; None if lost to another sender."""
+    if row.kind != "reply":
+        return gateway.push(row.to, row.messages, row.retry_key)
+    result = gateway.reply(row.reply_token, row.messages)
+    if result.ok:
+        return result
+    # The token may be spent or expired; a push with a retry key is safe to repeat.
+    log.info("reply for outbox %s failed (%s %s); pushing instead", row.id, result.status, result.detail)
+    _record(db, row.id, SendResult("retry", result.status, result.detail), now(), max_attempts, to_push=True)
+    row = _claim(db, row.id, now())
+    return None if row is None else gateway.push(row.to, row.messages, row.retry_key)
+
+
+def _mark_sent(db: Database, ids: list[int], now: datetime) -> None:
+    if not ids:
+        return
+    with db.session() as session:
+        session.execute(update(Outbox).where(Outbox.id.in_(ids))
+                        .values(status="sent", sent_at=now, attempts=Outbox.attempts + 1, claimed_until=None)
+                        .execution_options(synchronize_session=False))
+        session.commit()
 
 
 def _claim(db: Database, row_id: int, now: datetime) -> Outbox | None:
@@ -102,13 +142,14 @@ def _claim(db: Database, row_id: int, now: datetime) -> Outbox | None:
 
 def _record(db: Database, row_id: int, result: SendResult, now: datetime, max_attempts: int,
             to_push: bool = False) -> None:
+    if result.ok and not to_push:
+        _mark_sent(db, [row_id], now)
+        return
     with db.session() as session:
         row = session.get(Outbox, row_id)
         row.claimed_until = None
         if to_push:
             row.kind, row.reply_token = "push", None
-        elif result.ok:
-            row.status, row.sent_at, row.attempts = "sent", now, row.attempts + 1
         else:
             _failed_attempt(row, result, now, max_attempts)
             if row.status == "failed" and row.failure_notice_to:

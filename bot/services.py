@@ -82,3 +82,9 @@ class Services:
         from bot import outbox
 
         return outbox.send_due(self.db, self.gateway, self.now, ids, self.settings.outbox_max_attempts)
+
+    def send_claimed(self, ids: list[int]) -> int:
+        """Send what a unit of work under `outbox.send_after_commit` queued, right after its commit."""
+        from bot import outbox
+
+        return outbox.send_claimed(self.db, self.gateway, self.now, ids, self.settings.outbox_max_attempts)

@@ -30,6 +30,7 @@ def handle(services: Services, row_id: int, event: dict) -> list[int] | None:
 def _handle_once(services: Services, row_id: int, event: dict) -> list[int] | None:
     now = services.now()
     with services.db.session() as session:
+        outbox.send_after_commit(session, now)  # the worker sends the answers as soon as this commits
         if not inbox.take(session, row_id, now):
             log.info("event %s was handled already", event.get("webhookEventId"))
             return None
@@ -54,6 +55,7 @@ def _apologise(services: Services, row_id: int, event: dict) -> list[int] | None
     """Record the event as failed (it is not tried again) and tell the person to try once more."""
     token, source = event.get("replyToken"), event.get("source") or {}
     with services.db.session() as session:
+        outbox.send_after_commit(session, services.now())
         if not inbox.take(session, row_id, services.now(), outcome="failed"):
             return None
         queued = []

@@ -30,7 +30,7 @@ def drain(services: Services) -> int:
             queued = events.handle(services, row_id, event)
             if queued is None:  # another worker took it
                 continue
-            services.send_outbox(queued)
+            services.send_claimed(queued)
             images = images or (event.get("message") or {}).get("type") == "image"
             handled += 1
         if images:  # after the answers: fetching photos is the slow part

@@ -6,7 +6,7 @@ import threading
 from sqlalchemy import func, select, text
 
 from app import create_app
-from bot import inbox, scheduler
+from bot import inbox, outbox, scheduler
 from bot.db import Database
 from bot.fake_line import http_deliverer
 from handlers import events, worker
@@ -42,6 +42,19 @@ def test_the_200_comes_before_handling_and_a_restart_in_between_loses_nothing(se
     assert worker.drain(services) == 0
     assert restarted.test_client().get("/healthz").get_json()["events_waiting"] == 0
     services.db.dispose()
+
+
+def test_answers_of_a_worker_that_died_before_sending_go_out_when_its_claim_runs_out(app, services, clock, line):
+    connect(line, app, handle_events=False)
+    principal = line.user()
+    principal.says("แจ้งเหตุ")
+    [(row_id, event)] = inbox.pending(services.db)
+    queued = events.handle(services, row_id, event)  # handled and committed; the process dies before sending
+    assert queued and line.deliveries == []
+    assert services.send_outbox() == 0  # still claimed by the worker that queued it
+    clock.advance(seconds=outbox.CLAIM_SECONDS + 1)
+    assert services.send_outbox() == 1  # the scheduler's next run, in this or a restarted process
+    assert "ประเภท" in principal.last_text()
 
 
 def test_stored_events_are_handled_in_the_order_they_arrived(app, services, line):
