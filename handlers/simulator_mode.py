@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from flask import Flask
 
-from bot import demo
+from bot import demo, rich_menu
 from bot.fake_line import FakeLinePlatform, http_deliverer
 from bot.fake_line.simulator import Persona, Simulator
 from config.settings import INSTANCE_DIR, Settings
@@ -57,7 +57,7 @@ def personas(districts: tuple[str, ...]) -> list[Persona]:
 
 
 def build(create_app, settings: Settings) -> tuple[Flask, Simulator]:
-    """Start the fake LINE, build the app against it, seed the demo data and mount the page.
+    """Start the fake LINE, build the app against it, seed the demo data, install the menu and mount the page.
 
     The caller plugs the webhook in (`simulator.platform.deliver`) once the app is served.
     """
@@ -69,9 +69,26 @@ def build(create_app, settings: Settings) -> tuple[Flask, Simulator]:
     with services.db.session() as session:
         demo.seed(session, settings.districts, services.now())
         session.commit()
+    _install_rich_menu(services.gateway)
     simulator = Simulator(platform, personas(settings.districts), settings.public_base_url)
     simulator_page.install(app, simulator)
     return app, simulator
+
+
+def _install_rich_menu(gateway) -> None:
+    """Put the bot's rich menu into the fake LINE the way `flask richmenu install` does, so the page shows it.
+
+    The simulator is still useful without it, so a failure is logged and the page shows no menu.
+    """
+    try:
+        installed = rich_menu.install(gateway)
+    except Exception as error:  # e.g. the picture cannot be drawn: the chats must still work
+        installed = rich_menu.Installed(error=f"{type(error).__name__}: {error}")
+    for warning in installed.warnings:
+        log.warning("rich menu: %s", warning)
+    if not installed.ok:
+        log.warning("The simulator shows no menu under the chat: installing the rich menu failed (%s)",
+                    installed.error)
 
 
 class _QuietPolling(logging.Filter):

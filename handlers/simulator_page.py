@@ -4,7 +4,7 @@ from __future__ import annotations
 from importlib.resources import files
 
 from flask import (Blueprint, Flask, Response, abort, current_app, jsonify, render_template, request, send_file,
-                   send_from_directory)
+                   send_from_directory, url_for)
 
 from bot import demo
 from bot.fake_line.simulator import Simulator, SimulatorError
@@ -67,14 +67,17 @@ def font(style: str) -> Response:
 
 @bp.get("/api/state")
 def state():
-    """Every persona's unread count; the open chat's new entries; LINE's refusals so far."""
+    """Every persona's unread count; the open chat's new entries and rich menu; LINE's refusals so far."""
     sim, key = _sim(), request.args.get("persona", "")
     after = request.args.get("after", 0, type=int)
     entries = sim.view(key, after, request.host_url) if key else []
     rejections = [{"status": r.status, "path": r.path, "message": r.message, "problems": r.problems,
                    "at": r.at.isoformat()} for r in sim.platform.rejections]
+    menu = sim.rich_menu(key, request.host_url) if key else None
+    if menu:
+        menu["image"] = url_for("simulator.rich_menu_image", rich_menu_id=menu["richMenuId"])
     return jsonify(personas=sim.summary(), entries=entries, last=sim.chats.last_seq(),
-                   cleared=sim.chats.cleared_upto(), rejections=rejections)
+                   cleared=sim.chats.cleared_upto(), rejections=rejections, richMenu=menu)
 
 
 @bp.post("/api/chats/<key>/text")
@@ -115,14 +118,29 @@ def send_photos(key: str):
 
 @bp.post("/api/chats/<key>/tap")
 def tap(key: str):
-    """The persona taps a button: its text, postback or picked date goes to the bot; a link comes back."""
+    """The persona taps a button of message `seq` or an area of rich menu `menu`: its text, postback or
+    picked date goes to the bot; a link comes back."""
     body = _json()
+    menu, picked = body.get("menu"), body.get("picked") or None
     try:
-        seq, index = int(body.get("seq")), int(body.get("index"))
+        index = int(body.get("index"))
+        seq = 0 if menu else int(body.get("seq"))
     except (TypeError, ValueError) as error:
         raise SimulatorError("ไม่พบปุ่มนี้") from error
-    result = _sim().taps(key, seq, index, body.get("picked") or None)
+    if menu:
+        result = _sim().taps_menu(key, str(menu), index, picked)
+    else:
+        result = _sim().taps(key, seq, index, picked)
     return jsonify(uri=result) if isinstance(result, str) else jsonify(status=result)
+
+
+@bp.get("/api/rich-menus/<rich_menu_id>/image")
+def rich_menu_image(rich_menu_id: str) -> Response:
+    """A rich menu's picture as uploaded to the fake LINE (never changes: LINE allows one upload)."""
+    menu = next((m for m in _sim().platform.rich_menus if m.rich_menu_id == rich_menu_id), None)
+    if menu is None or menu.image is None:
+        abort(404)
+    return Response(menu.image, mimetype=menu.content_type, headers={"Cache-Control": "private, max-age=86400"})
 
 
 @bp.get("/api/content/<message_id>")

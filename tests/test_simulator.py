@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import io
+import logging
 import uuid
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
 
-from bot import demo
+from app import create_app
+from bot import demo, rich_menu
 from bot.fake_line.simulator import Simulator
 from config.settings import Settings
 from handlers import simulator_mode, simulator_page
@@ -191,6 +194,87 @@ def test_reset_removes_demo_cases_and_starts_the_chats_afresh(client, sim, servi
     with services.db.session() as session:
         assert session.scalar(select(func.count()).select_from(Case)) == 0
         assert session.scalar(select(func.count()).select_from(Officer)) == 3
+
+
+# -- the rich menu under the chat ---------------------------------------------------------------------
+
+
+def build(tmp_path) -> tuple:
+    """`simulator_mode.build` as `python app.py --simulator` runs it, on a fresh SQLite file: (app, simulator)."""
+    settings = simulator_mode.simulator_settings(Settings(scheduler_enabled=False))
+    settings = replace(settings, database_url=f"sqlite:///{tmp_path / 'simulator.sqlite3'}",
+                       media_dir=str(tmp_path / "media"))
+    return simulator_mode.build(create_app, settings)
+
+
+@pytest.fixture
+def built(tmp_path):
+    app, simulator = build(tmp_path)
+    yield app, simulator
+    simulator.platform.stop()
+    app.extensions["ccpc"].db.dispose()
+
+
+def test_simulator_mode_installs_the_bots_rich_menu_and_the_page_shows_it(built):
+    app, simulator = built
+    client = app.test_client()
+    installed = simulator.platform.default_rich_menu
+    assert installed is not None and installed.definition == rich_menu.definition()
+    menu = state(client, "principal-1")["richMenu"]
+    assert menu["richMenuId"] == installed.rich_menu_id and menu["chatBarText"] == "เมนูแจ้งเหตุ"
+    assert menu["selected"] is True and menu["size"] == {"width": 2500, "height": 843}
+    assert [(a["bounds"]["x"], a["action"]["text"], a["action"]["_tap"]) for a in menu["areas"]] == [
+        (0, "แจ้งเหตุ", 0), (833, "สถานะ", 1), (1667, "เมนู", 2)]
+    image = client.get(menu["image"])
+    assert image.status_code == 200 and image.mimetype == "image/png" and image.data == installed.image
+    assert image.data.startswith(b"\x89PNG")
+    assert state(client, "officer-1")["richMenu"]["richMenuId"] == installed.rich_menu_id
+    assert state(client, "group")["richMenu"] is None  # LINE shows rich menus in one-to-one chats only
+    assert client.get("/simulator/api/rich-menus/richmenu-nothing/image").status_code == 404
+
+
+def test_the_simulator_starts_without_a_menu_when_installing_it_fails(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(rich_menu, "MAX_IMAGE_BYTES", 1000)  # the picture is then too big for "LINE"
+    with caplog.at_level(logging.WARNING, logger="ccpc.simulator"):
+        app, simulator = build(tmp_path)
+    try:
+        assert simulator.platform.default_rich_menu is None
+        assert "installing the rich menu failed (the picture is" in caplog.text
+        assert state(app.test_client(), "principal-1")["richMenu"] is None
+    finally:
+        simulator.platform.stop()
+        app.extensions["ccpc"].db.dispose()
+
+
+def test_tapping_the_rich_menu_sends_its_word_like_typing_it(client, sim, services):
+    assert rich_menu.install(services.gateway).ok
+    menu = state(client, "principal-3")["richMenu"]
+    tapped = client.post("/simulator/api/chats/principal-3/tap", json={"menu": menu["richMenuId"], "index": 0})
+    assert tapped.get_json() == {"status": 200}
+    entries = state(client, "principal-3")["entries"]
+    assert entries[0]["side"] == "user" and entries[0]["message"] == {"type": "text", "text": "แจ้งเหตุ"}
+    assert bot_texts(entries)[-1].startswith("ข้อ 1 เหตุที่เกิดขึ้นเป็นเรื่องประเภทใด")
+    for persona, body in (("principal-3", {"menu": "richmenu-old", "index": 0}),
+                          ("principal-3", {"menu": menu["richMenuId"], "index": 3}),
+                          ("group", {"menu": menu["richMenuId"], "index": 0})):
+        refused = client.post(f"/simulator/api/chats/{persona}/tap", json=body)
+        assert refused.status_code == 400 and refused.get_json()["error"] == "ไม่พบปุ่มนี้"
+
+
+def test_rich_menu_postbacks_show_their_display_text_and_links_come_back(client, sim, services, line):
+    half = {"y": 0, "width": 1250, "height": 843}
+    areas = [{"bounds": {"x": 0, **half}, "action": {"type": "postback", "label": "สถานะ", "data": "menu=status",
+                                                     "displayText": "ขอดูสถานะ"}},
+             {"bounds": {"x": 1250, **half}, "action": {"type": "uri", "label": "คู่มือ", "uri": f"{PUBLIC}/guide"}}]
+    result, menu_id = services.gateway.create_rich_menu({**rich_menu.definition(), "areas": areas})
+    assert result.ok and services.gateway.upload_rich_menu_image(menu_id, rich_menu.render(), "image/png").ok
+    assert services.gateway.set_default_rich_menu(menu_id).ok
+    assert state(client, "principal-1")["richMenu"]["areas"][1]["action"]["uri"] == "http://localhost/guide"
+    client.post("/simulator/api/chats/principal-1/tap", json={"menu": menu_id, "index": 0})
+    assert line.sent_events[-1]["postback"]["data"] == "menu=status"
+    assert state(client, "principal-1")["entries"][0]["message"]["text"] == "ขอดูสถานะ"
+    link = client.post("/simulator/api/chats/principal-1/tap", json={"menu": menu_id, "index": 1})
+    assert link.get_json() == {"uri": f"{PUBLIC}/guide"}
 
 
 # -- demo data --------------------------------------------------------------------------------------

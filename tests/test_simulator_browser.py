@@ -1,4 +1,5 @@
-"""The simulator page in headless Chromium: a principal reports, an officer takes the case and answers.
+"""The simulator page in headless Chromium: a principal reports, an officer takes the case and answers;
+the rich menu under one-to-one chats.
 
 Runs the app and the fake LINE as `python app.py --simulator` does (real HTTP, signed webhooks),
 on free loopback ports. Screenshots of both chats go to out/screenshots/ (ignored by git).
@@ -155,6 +156,8 @@ def test_a_principal_reports_and_an_officer_takes_the_case_and_answers(served, b
     alert.get_by_role("button", name="รับเรื่อง").click()
     bot_says(officer, "ท่านรับเรื่อง 0001/2569 แล้ว")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    officer.click("#rich-menu-bar")  # the menu closed, so the whole alert fits the screenshot
+    expect(officer.locator("#rich-menu-image")).to_be_hidden()
     alert.evaluate("bubble => bubble.scrollIntoView({block: 'start'})")
     officer.screenshot(path=str(SCREENSHOTS / "officer-alert.png"))  # docs/simulator.png is this one
     alert.get_by_role("button", name="ตอบกลับ").click()
@@ -175,3 +178,41 @@ def test_what_line_refuses_shows_in_the_page(served, browser):
     services.gateway.push(demo.demo_user_id(101), [{"type": "text", "text": "ก" * 5001}], str(uuid.uuid4()))
     expect(page.locator("#messages .refused")).to_contain_text("text is 5001 UTF-16 units, over 5000")
     expect(page.locator("#refusals")).to_contain_text("LINE ปฏิเสธคำขอ 1 ครั้ง")
+
+
+def test_the_rich_menu_is_under_a_principals_chat_and_its_left_third_starts_a_report(served, browser):
+    url, _, _ = served
+    errors: list[str] = []
+    page = open_chat(browser, url, "principal-1", errors)
+    picture, bar = page.locator("#rich-menu-image"), page.locator("#rich-menu-bar")
+    expect(picture).to_be_visible()
+    page.wait_for_function("document.getElementById('rich-menu-image').naturalWidth === 2500")
+    shown = picture.bounding_box()
+    assert abs(shown["width"] - page.locator("#messages").bounding_box()["width"]) < 1  # the chat's width
+    assert abs(shown["height"] - shown["width"] * 843 / 2500) < 1
+    expect(bar).to_have_text("เมนูแจ้งเหตุ ▾")
+
+    bar.click()
+    expect(picture).to_be_hidden()
+    expect(bar).to_have_text("เมนูแจ้งเหตุ ▴")
+    bar.click()
+    expect(picture).to_be_visible()
+
+    picture.click(position={"x": shown["width"] / 6, "y": shown["height"] / 2})  # แจ้งเหตุ
+    expect(page.locator("#messages .row.user .bubble").last).to_have_text("แจ้งเหตุ")  # sent as if typed
+    bot_says(page, "ข้อ 1 เหตุที่เกิดขึ้นเป็นเรื่องประเภทใด")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "principal-rich-menu.png"))
+    assert errors == []
+
+
+def test_the_group_chat_has_no_rich_menu(served, browser):
+    url, _, _ = served
+    errors: list[str] = []
+    page = open_chat(browser, url, "group", errors)
+    types(page, "สวัสดีครับ")
+    expect(page.locator("#messages .row.user")).to_have_count(1)  # drawn by a poll that also drew the menu
+    expect(page.locator("#rich-menu")).to_be_hidden()
+    page.locator('[data-persona="officer-1"]').click()
+    expect(page.locator("#rich-menu-image")).to_be_visible()  # one-to-one chats have it
+    assert errors == []

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.fake_line.chats import ChatEntry, ChatLog
 from bot.fake_line.events import new_message_id
 from bot.fake_line.people import LineUser
+from bot.fake_line.records import RichMenu
 from bot.line_limits import tappable_actions, utf16_len
 
 MAX_TEXT_UNITS = 5000  # what LINE lets a person type into one message
@@ -110,6 +111,16 @@ class Simulator:
         """Tap button number `index` of chat entry `seq`; a date-time picker sends `picked`."""
         entry = self.chats.entry(self.persona(key).chat_id, seq)
         actions = tappable_actions(entry.message) if entry is not None and entry.side == "bot" else []
+        return self._uses(key, actions, index, picked)
+
+    def taps_menu(self, key: str, rich_menu_id: str, index: int, picked: str | None = None):
+        """Tap area number `index` of the rich menu under the chat, if `rich_menu_id` is still the one shown."""
+        menu = self._rich_menu(key)
+        areas = menu.definition["areas"] if menu and menu.rich_menu_id == rich_menu_id else []
+        return self._uses(key, [area["action"] for area in areas], index, picked)
+
+    def _uses(self, key: str, actions: list[dict], index: int, picked: str | None):
+        """Send action number `index` as LINE does when it is tapped; a link is returned, not sent."""
         if not 0 <= index < len(actions):
             raise SimulatorError("ไม่พบปุ่มนี้")
         action = actions[index]
@@ -135,6 +146,25 @@ class Simulator:
         entries = [self._for_page(e, local_base) for e in self.chats.entries(persona.chat_id, after)]
         self.chats.mark_read(persona.chat_id)
         return entries
+
+    def rich_menu(self, key: str, local_base: str = "") -> dict | None:
+        """The default rich menu as LINE lists it, ready to draw (its areas' actions numbered), or None.
+
+        LINE shows rich menus only in one-to-one chats, so the group persona has none.
+        """
+        menu = self._rich_menu(key)
+        if menu is None:
+            return None
+        shown = copy.deepcopy(menu.as_json())
+        for number, area in enumerate(shown["areas"]):
+            area["action"]["_tap"] = number
+        if self.public_base_url:
+            _relink(shown, self.public_base_url + "/", local_base.rstrip("/") + "/")
+        return shown
+
+    def _rich_menu(self, key: str) -> RichMenu | None:
+        persona = self.persona(key)
+        return self.platform.default_rich_menu if persona.chat_id == persona.user_id else None
 
     def summary(self) -> list[dict]:
         """Every persona with its unread count and the newest bubble's kind, for the list of chats."""

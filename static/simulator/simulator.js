@@ -8,8 +8,9 @@ const TIME_FORMAT = { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Bangko
 const POLL_MS = 1000;
 const SOON_MS = 200;  // right after an action the bot's answer comes within moments: look more often
 const $ = (id) => document.getElementById(id);
+const nearBottom = (box) => box.scrollHeight - box.scrollTop - box.clientHeight < 80;
 const view = { persona: null, after: 0, cleared: 0, last: null, refusals: 0, timer: null, polling: false, soon: 0,
-               again: false };
+               again: false, menu: null };
 
 async function api(path, options = {}) {
   const response = await fetch(`${API}${path}`, options);
@@ -88,6 +89,7 @@ function choose(key) {
   view.last = null;
   $("messages").replaceChildren();
   drawQuickReplies();
+  drawRichMenu(null);
   history.replaceState(null, "", `#${key}`);
   for (const item of document.querySelectorAll(".persona")) {
     item.classList.toggle("active", item.dataset.persona === key);
@@ -103,7 +105,7 @@ function choose(key) {
 
 function drawEntry(entry) {
   const row = el("div", `row ${entry.side}`);
-  const node = drawMessage(entry.message, (action) => tap(entry.seq, action), (id) => `${API}/content/${id}`);
+  const node = drawMessage(entry.message, (action) => tap({ seq: entry.seq }, action), (id) => `${API}/content/${id}`);
   if (entry.side === "problem") {
     row.append(node);
     return row;
@@ -116,7 +118,7 @@ function drawEntry(entry) {
 
 function drawEntries(entries) {
   const box = $("messages");
-  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+  const atBottom = nearBottom(box);
   for (const entry of entries) {
     box.append(drawEntry(entry));
     view.after = Math.max(view.after, entry.seq);
@@ -138,10 +140,43 @@ function drawQuickReplies() {
   for (const item of items) {
     const button = el("button", null, item.action.label || "");
     button.type = "button";
-    button.addEventListener("click", () => tap(last.seq, item.action));
+    button.addEventListener("click", () => tap({ seq: last.seq }, item.action));
     bar.append(button);
   }
   bar.hidden = !items.length;
+}
+
+/* The default rich menu under a one-to-one chat (none in the group), open at first if it says `selected`. */
+function drawRichMenu(menu) {
+  const shown = view.menu;
+  view.menu = menu;
+  $("rich-menu").hidden = !menu;
+  if (!menu || (shown && shown.richMenuId === menu.richMenuId)) return;
+  const image = $("rich-menu-image");
+  image.style.aspectRatio = `${menu.size.width} / ${menu.size.height}`;  // its room is kept before it loads
+  image.src = menu.image;
+  image.alt = `เมนู: ${menu.areas.map((area) => area.action.label || "").join(" / ")}`;
+  openRichMenu(menu.selected);
+}
+
+function openRichMenu(open) {
+  const box = $("messages");
+  const atBottom = nearBottom(box);
+  $("rich-menu-image").hidden = !open;
+  const bar = $("rich-menu-bar");
+  bar.textContent = `${view.menu.chatBarText} ${open ? "▾" : "▴"}`;
+  bar.setAttribute("aria-expanded", open);
+  if (atBottom) box.scrollTop = box.scrollHeight;
+}
+
+/* A tap on the picture does what the area under it says; areas are in the picture's own pixels. */
+function tapRichMenu(event) {
+  const menu = view.menu;
+  const box = event.currentTarget.getBoundingClientRect();
+  const x = (event.clientX - box.left) * menu.size.width / box.width;
+  const y = (event.clientY - box.top) * menu.size.height / box.height;
+  const area = menu.areas.find(({ bounds: b }) => x >= b.x && x < b.x + b.width && y >= b.y && y < b.y + b.height);
+  if (area) tap({ menu: menu.richMenuId }, area.action);
 }
 
 function drawRefusals(refusals) {
@@ -172,6 +207,7 @@ async function poll() {
       choose(view.persona);
       return;
     }
+    drawRichMenu(data.richMenu);  // first: the chat's height is then final when it scrolls to the newest
     drawEntries(data.entries);
     drawRefusals(data.rejections);
   } catch (error) {
@@ -199,16 +235,21 @@ function refresh() {
 
 /* -- what a persona does -------------------------------------------------------------------------- */
 
-function tap(seq, action) {
-  const path = `/chats/${view.persona}/tap`;
-  if (action.type === "datetimepicker") {
-    return pickDate(action, (picked) => act(postJson(path, { seq, index: action._tap, picked })));
-  }
-  if (action.type === "uri") return toast(`ในโทรศัพท์จริงจะเปิด ${action.uri} (เครื่องจำลองไม่โทรหรือเปิดลิงก์จริง)`);
+/* Tap a button: `where` is { seq } for a message's button or quick reply, { menu } for a rich menu area. */
+function tap(where, action) {
+  const send = (picked) => act(postJson(`/chats/${view.persona}/tap`, { ...where, index: action._tap, picked }));
+  if (action.type === "datetimepicker") return pickDate(action, send);
+  if (action.type === "uri") return openLink(action.uri);
   if (action.type === "camera" || action.type === "cameraRoll") return $("photo-input").click();
   if (action.type === "location") return $("location").showModal();
   if (action._tap === undefined) return toast("ปุ่มนี้ใช้ในเครื่องจำลองไม่ได้");
-  return act(postJson(path, { seq, index: action._tap }));
+  return send();
+}
+
+/* LINE opens web links in its own browser; a phone number or another app's link needs a phone. */
+function openLink(uri) {
+  if (/^https?:\/\//i.test(uri)) return window.open(uri, "_blank", "noopener");
+  return toast(`ในโทรศัพท์จริงจะเปิด ${uri} (เครื่องจำลองไม่โทรหรือเปิดแอปอื่น)`);
 }
 
 function pickDate(action, done) {
@@ -271,6 +312,8 @@ function setUp() {
     palette.append(button);
   }
   $("sticker-button").addEventListener("click", () => { palette.hidden = !palette.hidden; });
+  $("rich-menu-image").addEventListener("click", tapRichMenu);
+  $("rich-menu-bar").addEventListener("click", () => openRichMenu($("rich-menu-image").hidden));
   $("reset").addEventListener("click", () => {
     if (confirm("ล้างเรื่องและแชตทั้งหมดของข้อมูลสาธิต แล้วเริ่มใหม่?")) act(postJson("/reset", {}));
   });
