@@ -46,8 +46,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 class _Write:
     """One caller's statement in `Database.write_together`, and what became of it."""
 
-    def __init__(self, statement):
+    def __init__(self, statement, parameters):
         self.statement = statement
+        self.parameters = parameters
         self.rowcount = 0
         self.error: Exception | None = None
         self.done = threading.Event()
@@ -73,14 +74,14 @@ class Database:
         finally:
             session.close()  # rolls back what was not committed; loaded objects stay readable
 
-    def write_together(self, statement) -> int:
+    def write_together(self, statement, parameters: list[dict] | None = None) -> int:
         """Run one short write, committed together with other threads' concurrent ones; the rows written.
 
         One commit (one flush to disk) serves every write waiting at that moment: the thread that
         gets the lock first writes them all in one transaction, the others wait for its result.
         A failure fails every write of that transaction, so nobody is told "stored" wrongly.
         """
-        mine = _Write(statement)
+        mine = _Write(statement, parameters)
         with self._waiting_lock:
             self._waiting.append(mine)
         with self._writer:
@@ -90,7 +91,7 @@ class Database:
                 try:
                     with self.engine.begin() as connection:
                         for write in batch:
-                            result = connection.execute(write.statement)
+                            result = connection.execute(write.statement, write.parameters)
                             # psycopg cannot count an INSERT … ON CONFLICT: such statements say RETURNING
                             write.rowcount = len(result.all()) if result.returns_rows else result.rowcount
                 except Exception as error:  # noqa: BLE001 - handed to every caller of this batch

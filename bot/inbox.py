@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -25,9 +26,15 @@ def store(db: Database, events: list[dict], now: datetime) -> int:
     rows = [{"webhook_event_id": str(e.get("webhookEventId") or "")[:64] or None,
              "event_type": str(e.get("type"))[:40], "payload": json.dumps(e, ensure_ascii=False),
              "received_at": now} for e in events]
-    statement = (insert_for(db.engine.dialect.name)(WebhookEvent).values(rows)
-                 .on_conflict_do_nothing(index_elements=["webhook_event_id"]).returning(WebhookEvent.id))
-    return db.write_together(statement)  # under load, many webhooks share one commit
+    return db.write_together(_insert_new(db.engine.dialect.name), rows)  # under load, webhooks share one commit
+
+
+@cache
+def _insert_new(dialect_name: str):
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id, built once: building it per webhook cost more than running it."""
+    table = WebhookEvent.__table__
+    return (insert_for(dialect_name)(table).on_conflict_do_nothing(index_elements=["webhook_event_id"])
+            .returning(table.c.id))
 
 
 def pending(db: Database, limit: int = 100) -> list[tuple[int, dict]]:
