@@ -31,9 +31,6 @@ def _handle_once(services: Services, row_id: int, event: dict) -> list[int] | No
     now = services.now()
     with services.db.session() as session:
         outbox.send_after_commit(session, now)  # the worker sends the answers as soon as this commits
-        if not inbox.take(session, row_id, now):
-            log.info("event %s was handled already", event.get("webhookEventId"))
-            return None
         source = event.get("source") or {}
         handler = HANDLERS.get(event.get("type"))
         reply = handler(Turn(session, source.get("userId", ""), now, services.settings), event) if handler else None
@@ -43,6 +40,11 @@ def _handle_once(services: Services, row_id: int, event: dict) -> list[int] | No
             outbox.enqueue_reply(session, _chat_id(source), event["replyToken"], reply[:5], now)
             for start in range(5, len(reply), 5):  # LINE takes 5 messages a request: the rest follow by push
                 outbox.enqueue_push(session, _chat_id(source), reply[start:start + 5], now, "reply_overflow")
+        # Taken last, in the same transaction: if another worker took it meanwhile, all of the above is
+        # rolled back. Writing last also keeps SQLite's single write lock, which webhooks wait for, short.
+        if not inbox.take(session, row_id, now):
+            log.info("event %s was handled already", event.get("webhookEventId"))
+            return None
         session.commit()
         return outbox.queued_ids(session)
 
