@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -26,6 +27,7 @@ class WebhooksInFlight:
 
     def __init__(self):
         self._count = 0
+        self._last = 0.0  # time.monotonic() when the last one was answered
         self._quiet = threading.Condition()
 
     @contextmanager
@@ -37,12 +39,22 @@ class WebhooksInFlight:
         finally:
             with self._quiet:
                 self._count -= 1
+                self._last = time.monotonic()
                 if not self._count:
                     self._quiet.notify_all()
 
-    def wait_until_quiet(self, timeout: float) -> None:
+    def wait_until_quiet(self, timeout: float, gap: float = 0.0) -> None:
+        """Wait until no webhook is being answered and none has been for `gap` seconds; at most `timeout`."""
+        deadline = time.monotonic() + timeout
         with self._quiet:
-            self._quiet.wait_for(lambda: not self._count, timeout)
+            while (left := deadline - time.monotonic()) > 0:
+                if self._count:
+                    self._quiet.wait(left)
+                    continue
+                rest = self._last + gap - time.monotonic()
+                if rest <= 0:
+                    return
+                self._quiet.wait(min(rest, left))
 
 
 @dataclass

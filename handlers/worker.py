@@ -18,6 +18,13 @@ log = logging.getLogger(__name__)
 
 BATCH = 100
 YIELD_SECONDS = 0.02  # the longest the worker waits for this process's webhooks to be answered
+# With more events than this waiting (about a second's work), replies are late whatever the worker
+# does, while LINE waits for every webhook's 200 and sends it again after a timeout. The worker
+# then waits for a pause in the webhooks (FLOOD_GAP_SECONDS without one), at most FLOOD_YIELD_SECONDS
+# per event, so that a burst is acknowledged first and answered right after.
+FLOOD_BACKLOG = 50
+FLOOD_GAP_SECONDS = 0.01
+FLOOD_YIELD_SECONDS = 0.25
 
 
 def drain(services: Services) -> int:
@@ -25,8 +32,8 @@ def drain(services: Services) -> int:
     handled = 0
     while batch := inbox.pending(services.db, BATCH):
         images = False
-        for row_id, event in batch:
-            services.webhooks.wait_until_quiet(YIELD_SECONDS)  # LINE's 200s first: it waits, people read
+        for position, (row_id, event) in enumerate(batch):
+            _let_webhooks_go_first(services, len(batch) - position)
             queued = events.handle(services, row_id, event)
             if queued is None:  # another worker took it
                 continue
@@ -37,6 +44,14 @@ def drain(services: Services) -> int:
             photos.fetch_due(services)
             services.send_outbox()  # what the photos queued (notices, images for officers)
     return handled
+
+
+def _let_webhooks_go_first(services: Services, waiting: int) -> None:
+    """LINE's 200s before the next answer: LINE waits for them, people read the answers."""
+    if waiting > FLOOD_BACKLOG:
+        services.webhooks.wait_until_quiet(FLOOD_YIELD_SECONDS, gap=FLOOD_GAP_SECONDS)
+    else:
+        services.webhooks.wait_until_quiet(YIELD_SECONDS)
 
 
 class EventWorker:
