@@ -544,12 +544,23 @@ def post_raw(url: str, request: bytes) -> tuple[int, bytes]:
     parts = urlsplit(url)
     with socket.create_connection((parts.hostname, parts.port), timeout=30) as connection:
         connection.sendall(request)
-        chunks = []
-        while chunk := connection.recv(65536):
-            chunks.append(chunk)
-    answer = b"".join(chunks)
-    head, _, content = answer.partition(b"\r\n\r\n")
-    return int(head.split(b" ", 2)[1]), content
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            answer += _received(connection)
+        head, _, content = answer.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        fields = dict(line.split(":", 1) for line in lines[1:] if ":" in line)
+        length = int(next((v for k, v in fields.items() if k.strip().lower() == "content-length"), "0"))
+        while len(content) < length:  # the whole answer, as a client does; not waiting for the close
+            content += _received(connection)
+    return int(lines[0].split(" ", 2)[1]), content
+
+
+def _received(connection: socket.socket) -> bytes:
+    chunk = connection.recv(65536)
+    if not chunk:
+        raise ConnectionError("the server closed the connection before answering in full")
+    return chunk
 
 
 def warm_up(url: str, platform: FakeLinePlatform, user_ids: list[str]) -> int:

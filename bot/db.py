@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -46,12 +47,47 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 class _Write:
     """One caller's statement in `Database.write_together`, and what became of it."""
 
-    def __init__(self, statement, parameters):
+    def __init__(self, statement, parameters, key):
         self.statement = statement
         self.parameters = parameters
+        self.key = key
         self.rowcount = 0
         self.error: Exception | None = None
         self.done = threading.Event()
+
+
+def _same_statement(batch: list[_Write]) -> list[list[_Write]]:
+    """The batch in runs of writes that share one statement object (and so can run as one)."""
+    groups: list[list[_Write]] = []
+    for write in batch:
+        if groups and groups[-1][0].statement is write.statement and write.key is not None:
+            groups[-1].append(write)
+        else:
+            groups.append([write])
+    return groups
+
+
+def _run_together(connection, writes: list[_Write]) -> None:
+    """Run writes of one statement as one execution; each learns how many of its rows were written.
+
+    With a `key`, the statement returns that column of each row it wrote, so every writer can
+    count its own rows; without one, each write runs by itself.
+    """
+    first = writes[0]
+    if first.key is None:
+        for write in writes:
+            result = connection.execute(write.statement, write.parameters)
+            # psycopg cannot count an INSERT … ON CONFLICT: such statements say RETURNING
+            write.rowcount = len(result.all()) if result.returns_rows else result.rowcount
+        return
+    rows = [row for write in writes for row in write.parameters]
+    written = Counter(value for (value, *_rest) in connection.execute(first.statement, rows))
+    for write in writes:
+        for row in write.parameters:
+            value = row[write.key]
+            if value is None or written[value] > 0:  # a NULL key never conflicts; a repeated one counts once
+                write.rowcount += 1
+                written[value] -= value is not None
 
 
 class Database:
@@ -74,14 +110,14 @@ class Database:
         finally:
             session.close()  # rolls back what was not committed; loaded objects stay readable
 
-    def write_together(self, statement, parameters: list[dict] | None = None) -> int:
+    def write_together(self, statement, parameters: list[dict] | None = None, key: str | None = None) -> int:
         """Run one short write, committed together with other threads' concurrent ones; the rows written.
 
         One commit (one flush to disk) serves every write waiting at that moment: the thread that
         gets the lock first writes them all in one transaction, the others wait for its result.
         A failure fails every write of that transaction, so nobody is told "stored" wrongly.
         """
-        mine = _Write(statement, parameters)
+        mine = _Write(statement, parameters, key)
         with self._waiting_lock:
             self._waiting.append(mine)
         with self._writer:
@@ -90,10 +126,8 @@ class Database:
                     batch, self._waiting = self._waiting, []
                 try:
                     with self.engine.begin() as connection:
-                        for write in batch:
-                            result = connection.execute(write.statement, write.parameters)
-                            # psycopg cannot count an INSERT … ON CONFLICT: such statements say RETURNING
-                            write.rowcount = len(result.all()) if result.returns_rows else result.rowcount
+                        for group in _same_statement(batch):
+                            _run_together(connection, group)
                 except Exception as error:  # noqa: BLE001 - handed to every caller of this batch
                     for write in batch:
                         write.error = error

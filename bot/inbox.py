@@ -26,15 +26,16 @@ def store(db: Database, events: list[dict], now: datetime) -> int:
     rows = [{"webhook_event_id": str(e.get("webhookEventId") or "")[:64] or None,
              "event_type": str(e.get("type"))[:40], "payload": json.dumps(e, ensure_ascii=False),
              "received_at": now} for e in events]
-    return db.write_together(_insert_new(db.engine.dialect.name), rows)  # under load, webhooks share one commit
+    # Under load, webhooks share one commit and one INSERT; each counts its rows by their event id.
+    return db.write_together(_insert_new(db.engine.dialect.name), rows, key="webhook_event_id")
 
 
 @cache
 def _insert_new(dialect_name: str):
-    """INSERT … ON CONFLICT DO NOTHING RETURNING id, built once: building it per webhook cost more than running it."""
+    """INSERT … ON CONFLICT DO NOTHING RETURNING the new events' ids, built once (building it cost more than running it)."""
     table = WebhookEvent.__table__
     return (insert_for(dialect_name)(table).on_conflict_do_nothing(index_elements=["webhook_event_id"])
-            .returning(table.c.id))
+            .returning(table.c.webhook_event_id))
 
 
 def pending(db: Database, limit: int = 100) -> list[tuple[int, dict]]:

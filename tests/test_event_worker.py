@@ -230,6 +230,17 @@ def test_webhooks_arriving_together_share_one_commit_and_each_learns_its_own_res
     assert inbox.store(db, batches[1], clock()) == 0  # the same event again: a redelivery
 
 
+def test_in_a_shared_insert_each_webhook_counts_only_its_own_new_events(services, clock):
+    db = services.db
+    results: dict[int, int] = {}
+    batches = [[{"webhookEventId": "01SAME", "type": "follow"}],
+               [{"webhookEventId": "01SAME", "type": "follow"}, {"webhookEventId": "01OTHER", "type": "follow"}],
+               [{"type": "follow"}]]  # no id: never a redelivery
+    run_queued(db, *[lambda i=i: results.__setitem__(i, inbox.store(db, batches[i], clock())) for i in range(3)])
+    assert results[0] + results[1] == 2 and results[2] == 1  # 01SAME counted once, by whichever came first
+    assert len(stored(services)) == 3
+
+
 def test_when_a_shared_commit_fails_nobody_is_told_stored(services, clock):
     from sqlalchemy import text as sql
 
