@@ -579,13 +579,9 @@ def warm_up(url: str, platform: FakeLinePlatform, user_ids: list[str]) -> int:
 
 # ---- figures ---------------------------------------------------------------------------------
 
-def answer_latencies(sent_at: dict[str, list[float]], replies: list[tuple]) -> list[float]:
-    """Send-to-answer times: each principal's events are answered in order, one answer each."""
-    return [latency for latency, _kind in answer_kinds(sent_at, replies)]
-
-
 def answer_kinds(sent_at: dict[str, list[float]], replies: list[tuple]) -> list[tuple[float, str]]:
-    """(send-to-answer time, "reply" or "push") of each answered event."""
+    """(send-to-answer time, "reply" or "push") of each answered event; each principal's events
+    are answered in order, one answer each."""
     answered: dict[str, list[tuple[float, str]]] = defaultdict(list)
     for user_id, when, kind in list(replies):
         answered[user_id].append((when, kind))
@@ -899,9 +895,10 @@ def run(args, platform: FakeLinePlatform, server: ServerHandle, ledger: Ledger, 
     unhandled = ledger.wait_for_events(timeout=300)
     statuses = ledger.wait_for_outbox(before["outbox_max_id"], timeout=120)
     callback_server = server.stats()
-    answers = answer_latencies(callback.sent_at, replies)
+    answered_kinds = answer_kinds(callback.sent_at, replies)
+    answers = [latency for latency, _kind in answered_kinds]
     token_life = REPLY_TOKEN_LIFETIME.total_seconds()
-    fresh_pushes = sum(1 for latency, kind in answer_kinds(callback.sent_at, replies)
+    fresh_pushes = sum(1 for latency, kind in answered_kinds
                        if kind == "push" and latency < token_life - 1)  # a second's slack for the clocks
     after = ledger.counts()
     answered = callback.ok + warmed

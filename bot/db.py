@@ -60,7 +60,8 @@ def _same_statement(batch: list[_Write]) -> list[list[_Write]]:
     """The batch in runs of writes that share one statement object (and so can run as one)."""
     groups: list[list[_Write]] = []
     for write in batch:
-        if groups and groups[-1][0].statement is write.statement and write.key is not None:
+        first = groups[-1][0] if groups else None
+        if first and write.key is not None and first.key == write.key and first.statement is write.statement:
             groups[-1].append(write)
         else:
             groups.append([write])
@@ -85,9 +86,11 @@ def _run_together(connection, writes: list[_Write]) -> None:
     for write in writes:
         for row in write.parameters:
             value = row[write.key]
-            if value is None or written[value] > 0:  # a NULL key never conflicts; a repeated one counts once
+            if value is None:  # a NULL key never conflicts
                 write.rowcount += 1
-                written[value] -= value is not None
+            elif written[value] > 0:  # a key written once counts for the first writer that has it
+                write.rowcount += 1
+                written[value] -= 1
 
 
 class Database:

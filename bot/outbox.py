@@ -61,8 +61,7 @@ def queued_ids(session: Session) -> list[int]:
 def due_ids(db: Database, now: datetime, limit: int = 100) -> list[int]:
     """Rows waiting to be sent whose time has come and that nobody is sending right now."""
     with db.session() as session:
-        query = (select(Outbox.id).where(Outbox.status == "pending", Outbox.next_attempt_at <= now,
-                                         or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now))
+        query = (select(Outbox.id).where(Outbox.status == "pending", Outbox.next_attempt_at <= now, _unclaimed(now))
                  .order_by(Outbox.id).limit(limit))
         return list(session.scalars(query))
 
@@ -127,13 +126,17 @@ def _mark_sent(db: Database, ids: list[int], now: datetime) -> None:
         session.commit()
 
 
+def _unclaimed(now: datetime):
+    """No sender holds the row at `now`: never claimed, or its claim ran out."""
+    return or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now)
+
+
 def _claim(db: Database, row_id: int, now: datetime) -> Outbox | None:
     """Mark a row as being sent; only one sender (thread, process, scheduler) wins."""
     with db.session() as session:
         claimed = session.execute(
             update(Outbox)
-            .where(Outbox.id == row_id, Outbox.status == "pending", Outbox.next_attempt_at <= now,
-                   or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now))
+            .where(Outbox.id == row_id, Outbox.status == "pending", Outbox.next_attempt_at <= now, _unclaimed(now))
             .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
         ).rowcount
         session.commit()
@@ -188,8 +191,7 @@ def withdraw_images(session: Session, url_part: str, now: datetime, image_only: 
     not sent at all ("withdrawn"); other rows go without that image. A row being sent at this
     moment is left alone: its link already answers 410.
     """
-    waiting = session.scalars(select(Outbox).where(
-        Outbox.status.in_(("pending", "failed")), or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now)))
+    waiting = session.scalars(select(Outbox).where(Outbox.status.in_(("pending", "failed")), _unclaimed(now)))
     changed = 0
     for row in waiting:
         kept = [message for message in row.messages
@@ -199,8 +201,7 @@ def withdraw_images(session: Session, url_part: str, now: datetime, image_only: 
         gone = not kept or (row.purpose in image_only and not any(m.get("type") == "image" for m in kept))
         values = {"messages": kept, **({"status": "withdrawn"} if gone else {})}
         changed += session.execute(
-            update(Outbox).where(Outbox.id == row.id, Outbox.status == row.status,
-                                 or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now))
+            update(Outbox).where(Outbox.id == row.id, Outbox.status == row.status, _unclaimed(now))
             .values(**values).execution_options(synchronize_session=False)).rowcount
     return changed
 
