@@ -1,4 +1,4 @@
-"""Photo pipeline: time and memory of bot.images.clean_photo on a 12-megapixel phone photo.
+"""Photo pipeline: time and memory of bot.photos.images.clean_photo on a 12-megapixel phone photo.
 
 Builds a realistic phone JPEG in memory (4000x3000 by default: gradients, shapes and sensor
 noise so it does not compress trivially; quality 92; EXIF with camera, orientation 6 and GPS)
@@ -36,8 +36,8 @@ if str(ROOT) not in sys.path:
 import PIL
 from PIL import Image, ImageDraw
 
-from bot import images
-from bot.images import clean_photo
+from bot.photos import images
+from bot.photos.images import clean_photo
 
 
 def phone_photo(width: int, height: int) -> bytes:

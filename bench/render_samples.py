@@ -18,10 +18,10 @@ if str(ROOT) not in sys.path:
 
 from PIL import Image, ImageDraw
 
-from bot.documents.fund import TRANSFER, FundRequestData, render_fund_request
-from bot.documents.memo import MemoData, render_memo
-from bot.documents.summary import SummaryData, render_summary_pdf
-from bot.thai_dates import BANGKOK
+from bot.paperwork.documents.fund import TRANSFER, FundRequestData, render_fund_request
+from bot.paperwork.documents.memo import MemoData, render_memo
+from bot.paperwork.documents.summary import SummaryData, render_summary_pdf
+from bot.core.thai_dates import BANGKOK
 
 OUT_DIR = ROOT / "docs" / "samples"
 RESOLUTION = 60  # dpi: an A4 page becomes about 500 x 700 pixels

@@ -99,16 +99,16 @@ class _Timed:
 # Functions timed by --breakdown: (module, attribute path, label). Missing ones are skipped, so
 # the breakdown keeps working while the code it looks into changes.
 BREAKDOWN = (
-    ("bot.inbox", "store", "ack: inbox.store (the INSERT and commit)"),
-    ("bot.inbox", "pending", "worker: inbox.pending"),
+    ("bot.line.inbox", "store", "ack: inbox.store (the INSERT and commit)"),
+    ("bot.line.inbox", "pending", "worker: inbox.pending"),
     ("handlers.events", "_handle_once", "worker: events._handle_once (the whole event)"),
-    ("bot.form_engine", "load_draft", "worker:   form_engine.load_draft"),
+    ("bot.intake.form_engine", "load_draft", "worker:   form_engine.load_draft"),
     ("handlers.events", "on_input", "worker:   conversation.on_input (the answer)"),
-    ("bot.cases", "file_case", "worker:     cases.file_case"),
-    ("bot.cases", "next_number", "worker:       cases.next_number (the year's counter)"),
-    ("bot.outbox", "_enqueue", "worker:   outbox._enqueue (limits check + insert)"),
-    ("bot.outbox", "_claim", "worker: outbox._claim"),
-    ("bot.outbox", "_record", "worker: outbox._record"),
+    ("bot.intake.cases", "file_case", "worker:     cases.file_case"),
+    ("bot.intake.cases", "next_number", "worker:       cases.next_number (the year's counter)"),
+    ("bot.line.outbox", "_enqueue", "worker:   outbox._enqueue (limits check + insert)"),
+    ("bot.line.outbox", "_claim", "worker: outbox._claim"),
+    ("bot.line.outbox", "_record", "worker: outbox._record"),
     ("linebot.v3.messaging", "ReplyMessageRequest.from_dict", "worker: SDK ReplyMessageRequest.from_dict"),
     ("linebot.v3.messaging", "PushMessageRequest.from_dict", "worker: SDK PushMessageRequest.from_dict"),
     ("linebot.v3.messaging", "MessagingApi.reply_message", "worker: SDK reply_message (incl. HTTP)"),
@@ -623,7 +623,7 @@ class Ledger:
     """Counts in the database, read before and after the /callback phase."""
 
     def __init__(self, database_url: str):
-        from bot.db import Database
+        from bot.core.db import Database
 
         self.db = Database(database_url)
 
@@ -662,7 +662,8 @@ class Ledger:
 
     def add_officers(self, platform: FakeLinePlatform, wanted: int) -> list[str]:
         """Active officers linked to LINE (alerts go to each); adds bench officers up to `wanted`."""
-        from bot import cases, officers
+        from bot.intake import cases
+        from bot.staff import officers
 
         with self.db.session() as session:
             existing = [o.line_user_id for o in cases.active_officers(session)]
@@ -909,7 +910,7 @@ def run(args, platform: FakeLinePlatform, server: ServerHandle, ledger: Ledger, 
     deliveries = platform.deliveries
     to_principals = Counter(d.kind for d in deliveries if d.to in principals)
     alerts = sum(1 for d in deliveries if d.to in officers and d.kind == "push")
-    from bot.texts import say
+    from bot.core.texts import say
 
     sorry = say("internal_error")
     apologies = sum(1 for d in deliveries if d.to in principals for m in d.messages if m.get("text") == sorry)

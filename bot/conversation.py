@@ -6,12 +6,18 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot import cases, chat_state, form_engine, fund_chat, officer_desk, officers, threads
-from bot import messages as m
-from bot.answers import Answer, normalise
-from bot.report_form import Form
-from bot.states import STATES
-from bot.texts import say
+from bot.intake import cases
+from bot.dialogue import chat_state
+from bot.intake import form_engine
+from bot.fund import chat as fund_chat
+from bot import officer_desk
+from bot.staff import officers
+from bot.casework import threads
+from bot.line import messages as m
+from bot.dialogue.answers import Answer, normalise
+from bot.intake.report_form import Form
+from bot.casework.states import STATES
+from bot.core.texts import say
 from config.settings import Settings
 
 

@@ -11,7 +11,8 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from bot import groups, officers
+from bot.staff import groups
+from bot.staff import officers
 from models import (Base, Case, CaseCounter, CaseEntry, ChatState, Draft, ExpiredDraftNotice, LineGroup, Officer,
                     Outbox, Photo, Reporter)
 

@@ -3,12 +3,17 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot import casework, chat_state, fund_chat, paperwork, photos, references
-from bot import messages as m
-from bot.officers import active_officers
-from bot.answers import Answer, normalise
-from bot.case_view import case_details, open_cases
-from bot.texts import say
+from bot.casework import actions as casework
+from bot.dialogue import chat_state
+from bot.fund import chat as fund_chat
+from bot.paperwork import case_documents as paperwork
+from bot.photos import pipeline as photos
+from bot.casework import references
+from bot.line import messages as m
+from bot.staff.officers import active_officers
+from bot.dialogue.answers import Answer, normalise
+from bot.casework.case_view import case_details, open_cases
+from bot.core.texts import say
 from models import AuditLog, Case, Officer
 
 TEXT_LIMIT = 2000

@@ -10,7 +10,11 @@ from datetime import timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import delete, select
 
-from bot import deadlines, fund, inbox, monthly_report, photos
+from bot.casework import deadlines
+from bot.fund import aid as fund
+from bot.line import inbox
+from bot.paperwork import monthly_report
+from bot.photos import pipeline as photos
 from bot.services import Services
 from models import Draft, ExpiredDraftNotice
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Callable, Iterator
 
-from bot import signed_urls
-from bot.db import Database
-from bot.line_gateway import LineGateway
-from bot.media_store import MediaStore
+from bot.core import signed_urls
+from bot.core.db import Database
+from bot.line.gateway import LineGateway
+from bot.photos.media_store import MediaStore
 from config.settings import INSTANCE_DIR, Settings
 
 
@@ -91,12 +91,12 @@ class Services:
 
     def send_outbox(self, ids=None) -> int:
         """Send queued messages now (after a commit) or whatever is due (from the scheduler)."""
-        from bot import outbox
+        from bot.line import outbox
 
         return outbox.send_due(self.db, self.gateway, self.now, ids, self.settings.outbox_max_attempts)
 
     def send_claimed(self, ids: list[int]) -> int:
         """Send what a unit of work under `outbox.send_after_commit` queued, right after its commit."""
-        from bot import outbox
+        from bot.line import outbox
 
         return outbox.send_claimed(self.db, self.gateway, self.now, ids, self.settings.outbox_max_attempts)

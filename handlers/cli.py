@@ -8,10 +8,14 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from bot import officers as officer_admin
-from bot import groups as line_groups
-from bot import fund, outbox, paperwork, references, reports
-from bot import photos as photo_store
+from bot.staff import officers as officer_admin
+from bot.staff import groups as line_groups
+from bot.fund import aid as fund
+from bot.line import outbox
+from bot.paperwork import case_documents as paperwork
+from bot.casework import references
+from bot.paperwork import reports
+from bot.photos import pipeline as photo_store
 from models import AuditLog, FundRequest, LineGroup
 
 db_cli = AppGroup("db", help="Database schema.")
@@ -198,7 +202,7 @@ def photos_purge(closed_before: str) -> None:
     """Delete photo files of closed cases; the record that each photo existed is kept."""
     from datetime import date, datetime, time
 
-    from bot.thai_dates import BANGKOK
+    from bot.core.thai_dates import BANGKOK
 
     try:
         day = date.fromisoformat(closed_before)
@@ -245,7 +249,7 @@ def cases_memo(reference: str, output: str | None) -> None:
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="also write a CSV (UTF-8 with BOM)")
 def reports_monthly(period: str, output: str | None, csv_path: str | None) -> None:
     """The summary for a month (2569-11) or a fiscal year (2570 = Oct 2569 – Sep 2570), as PDF and CSV."""
-    from bot.documents.summary import render_summary_csv, render_summary_pdf
+    from bot.paperwork.documents.summary import render_summary_csv, render_summary_pdf
 
     services = _services()
     try:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, request
 
-from bot import paperwork, reports, signed_urls
-from bot.documents.summary import render_summary_csv, render_summary_pdf
+from bot.paperwork import case_documents as paperwork
+from bot.paperwork import reports
+from bot.core import signed_urls
+from bot.paperwork.documents.summary import render_summary_csv, render_summary_pdf
 from models import AuditLog, Case, FundRequest
 
 bp = Blueprint("documents", __name__)

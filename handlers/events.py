@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import logging
 
-from bot import messages as m
-from bot import groups, inbox, outbox, photos
-from bot.media_store import MediaStore
-from bot.answers import Answer
+from bot.line import messages as m
+from bot.staff import groups
+from bot.line import inbox
+from bot.line import outbox
+from bot.photos import pipeline as photos
+from bot.photos.media_store import MediaStore
+from bot.dialogue.answers import Answer
 from bot.conversation import Turn, greet, on_input
 from bot.services import Services
-from bot.texts import say
+from bot.core.texts import say
 from models import LineGroup
 
 log = logging.getLogger(__name__)

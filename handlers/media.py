@@ -5,8 +5,8 @@ import logging
 
 from flask import Blueprint, Response, abort, current_app, request, send_file
 
-from bot import signed_urls
-from bot.photos import media_path
+from bot.core import signed_urls
+from bot.photos.pipeline import media_path
 from models import Photo
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from bot import rich_menu
+from bot.line import rich_menu
 
 richmenu_cli = AppGroup("richmenu", help="The menu under the chat (LINE rich menu): แจ้งเหตุ, สถานะ, เมนู.")
 

@@ -12,7 +12,8 @@ from dataclasses import replace
 
 from flask import Flask
 
-from bot import demo, rich_menu
+from bot import demo
+from bot.line import rich_menu
 from bot.fake_line import FakeLinePlatform, http_deliverer
 from bot.fake_line.simulator import Persona, Simulator
 from config.settings import INSTANCE_DIR, Settings

@@ -13,7 +13,7 @@ import logging
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy import text
 
-from bot import inbox
+from bot.line import inbox
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhook", __name__)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import threading
 
-from bot import inbox, photos
+from bot.line import inbox
+from bot.photos import pipeline as photos
 from bot.services import Services
 from handlers import events
 

@@ -2,7 +2,7 @@
 from alembic import context
 
 import models
-from bot.db import make_engine
+from bot.core.db import make_engine
 
 config = context.config
 target_metadata = models.Base.metadata

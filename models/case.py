@@ -72,7 +72,7 @@ class CaseEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("protection_case.id"), index=True)
     at: Mapped[datetime]
-    kind: Mapped[str] = mapped_column(String(20))  # see bot/casework.py ENTRY_KINDS
+    kind: Mapped[str] = mapped_column(String(20))  # see bot/casework/actions.py ENTRY_KINDS
     author: Mapped[str] = mapped_column(String(20))  # reporter, officer or system
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id"))
     text: Mapped[str | None] = mapped_column(Text)

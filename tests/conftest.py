@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from app import create_app
-from bot.db import Database
+from bot.core.db import Database
 from bot.fake_line import FakeLinePlatform
 from config.settings import Settings
 from handlers import worker

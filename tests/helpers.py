@@ -5,7 +5,7 @@ import io
 
 from PIL import Image
 
-from bot import officers
+from bot.staff import officers
 from models import Case
 
 

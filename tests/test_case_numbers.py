@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from bot.cases import next_number
+from bot.intake.cases import next_number
 
 
 def test_numbers_are_unique_under_concurrent_confirmations(services):
@@ -60,8 +60,8 @@ def test_concurrent_full_filings_on_separate_processes_like_gunicorn(services, s
 def _file_in_process(args) -> int:
     from datetime import datetime, timezone
 
-    from bot.cases import file_case
-    from bot.db import Database
+    from bot.intake.cases import file_case
+    from bot.core.db import Database
     from config.settings import Settings
     from models import Draft
 

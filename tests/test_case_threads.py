@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot import officers as officer_admin
+from bot.staff import officers as officer_admin
 from models import AuditLog, CaseEntry
 from tests.helpers import add_officer, cases, file_report, jpeg
 

@@ -1,7 +1,7 @@
 """Unanswered cases escalate and quiet cases remind their owner — once, whatever the scheduler does."""
 from __future__ import annotations
 
-from bot.deadlines import escalate_unanswered, remind_quiet_owners
+from bot.casework.deadlines import escalate_unanswered, remind_quiet_owners
 from tests.helpers import add_officer, cases, file_report
 
 

@@ -17,9 +17,9 @@ from bench.render_samples import (
     sample_photo,
     sample_summary,
 )
-from bot.documents import render_fund_request, render_memo, render_summary_csv, render_summary_pdf
-from bot.documents.summary import CSV_HEADER
-from bot.documents.thai_text import ZWSP, break_thai
+from bot.paperwork.documents import render_fund_request, render_memo, render_summary_csv, render_summary_pdf
+from bot.paperwork.documents.summary import CSV_HEADER
+from bot.paperwork.documents.thai_text import ZWSP, break_thai
 
 THAI = "\u0e01-\u0e7f"
 

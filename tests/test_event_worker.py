@@ -6,8 +6,10 @@ import threading
 from sqlalchemy import func, select, text
 
 from app import create_app
-from bot import inbox, outbox, scheduler
-from bot.db import Database
+from bot.line import inbox
+from bot.line import outbox
+from bot import scheduler
+from bot.core.db import Database
 from bot.fake_line import http_deliverer
 from handlers import events, worker
 from models import Draft, WebhookEvent
@@ -168,7 +170,7 @@ def test_the_worker_thread_answers_webhooks_served_over_http(settings, clock, li
 def test_upgrading_keeps_the_ids_of_events_handled_before(tmp_path):
     from alembic import command
 
-    from bot.db import alembic_config
+    from bot.core.db import alembic_config
 
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
     db = Database(url)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from bot import groups
+from bot.staff import groups
 from tests.helpers import add_officer, file_report
 
 GROUP = "C" + "1" * 32

@@ -11,8 +11,8 @@ import pytest
 from PIL import Image, ImageFile, ImageOps
 from PIL.PngImagePlugin import PngInfo
 
-from bot import images
-from bot.images import MAX_BYTES, CleanPhoto, PhotoRejected, clean_photo
+from bot.photos import images
+from bot.photos.images import MAX_BYTES, CleanPhoto, PhotoRejected, clean_photo
 
 RED, BLUE, GREEN, YELLOW = (230, 20, 20), (20, 20, 230), (20, 200, 20), (240, 230, 20)
 THAI = re.compile(r"[\u0E00-\u0E7F]")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot import line_limits
-from bot.line_limits import LineLimitError, check, clip_label, clip_text, label_length, problems, utf16_len
+from bot.line import limits as line_limits
+from bot.line.limits import LineLimitError, check, clip_label, clip_text, label_length, problems, utf16_len
 
 THAI_17 = "ไม่ได้รับความเป็นธรรม"  # 21 code points, 17 characters a reader counts
 EMOJI = "😀"

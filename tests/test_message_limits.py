@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
-from bot import line_limits
-from bot.case_view import officer_alert
-from bot.messages import texts
-from bot.report_form import STEPS, Form
-from bot.texts import say, template_names
+from bot.line import limits as line_limits
+from bot.casework.case_view import officer_alert
+from bot.line.messages import texts
+from bot.intake.report_form import STEPS, Form
+from bot.core.texts import say, template_names
 from config.categories import CATEGORIES
 from config.settings import Settings
 
@@ -26,7 +26,7 @@ LONGEST = {
 
 
 def test_every_question_of_the_form_fits_with_its_buttons():
-    from bot.form_engine import ask
+    from bot.intake.form_engine import ask
     from models import Draft
 
     settings = Settings(districts=tuple(f"อำเภอที่{i}" for i in range(20)))

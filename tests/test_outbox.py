@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 
-from bot import outbox
-from bot.messages import text
+from bot.line import outbox
+from bot.line.messages import text
 from models import Outbox
 from tests.helpers import add_officer, file_report
 

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from app import create_app
-from bot import fund
-from bot.monthly_report import push_if_due
+from bot.fund import aid as fund
+from bot.paperwork.monthly_report import push_if_due
 from models import FundRequest
 from tests.conftest import connect, make_settings
 from tests.helpers import add_officer, cases, file_report

@@ -63,7 +63,7 @@ def test_a_phone_photo_is_stored_upright_with_no_metadata_at_all(app, services, 
 
 
 def test_content_still_being_prepared_is_fetched_again_later(app, services, clock, line):
-    from bot.photos import fetch_due
+    from bot.photos.pipeline import fetch_due
 
     principal = line.user()
     fill_report(principal)
@@ -78,7 +78,7 @@ def test_content_still_being_prepared_is_fetched_again_later(app, services, cloc
 
 
 def test_a_500_is_retried_and_then_succeeds(app, services, clock, line):
-    from bot.photos import fetch_due
+    from bot.photos.pipeline import fetch_due
 
     principal = line.user()
     principal.says("แจ้งเหตุ")
@@ -100,7 +100,7 @@ def test_a_photo_line_no_longer_has_is_asked_for_again(app, services, line, gone
     else:
         message_id = principal.sends_image(jpeg(3), pending=1)
         line.set_content_state(message_id, pending=0, gone=True)
-        from bot.photos import fetch_due
+        from bot.photos.pipeline import fetch_due
 
         services.clock.advance(seconds=3)
         fetch_due(services)

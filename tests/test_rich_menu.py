@@ -17,10 +17,11 @@ from linebot.v3.messaging.exceptions import ApiException
 from PIL import Image, ImageChops, ImageFilter
 
 from app import create_app
-from bot import rich_menu, shaped_text
-from bot.documents.pdf import font_path
-from bot.shaped_text import TextStyle, draw_centred, has_raqm
-from bot.texts import say
+from bot.line import rich_menu
+from bot.line import shaped_text
+from bot.core.fonts import font_path
+from bot.line.shaped_text import TextStyle, draw_centred, has_raqm
+from bot.core.texts import say
 from tests.conftest import TOKEN, make_settings
 
 UPLOAD = "/v2/bot/richmenu/richmenu-"  # the picture upload is the first call under this prefix

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from bot.signed_urls import load_or_create_secret, sign, signed_url, verify
+from bot.core.signed_urls import load_or_create_secret, sign, signed_url, verify
 
 SECRET = b"k" * 32
 PATH = "/media/photos/0001-2569/1.jpg"

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app import create_app
-from bot import demo, rich_menu
+from bot import demo
+from bot.line import rich_menu
 from bot.fake_line.simulator import Simulator
 from config.settings import Settings
 from handlers import simulator_mode, simulator_page

@@ -18,7 +18,7 @@ import pytest
 from app import create_app
 from bot import demo
 from bot.fake_line import http_deliverer
-from bot.thai_dates import BANGKOK
+from bot.core.thai_dates import BANGKOK
 from config.settings import PROJECT_ROOT, Settings
 from handlers import simulator_mode, worker
 

@@ -1,9 +1,9 @@
-"""Tests for bot.thai_dates: Buddhist Era formatting and parsing of typed Thai dates."""
+"""Tests for bot.core.thai_dates: Buddhist Era formatting and parsing of typed Thai dates."""
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from bot.thai_dates import (
+from bot.core.thai_dates import (
     BANGKOK,
     THAI_MONTHS,
     THAI_MONTHS_SHORT,

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from bot.documents.thai_text import (
+from bot.paperwork.documents.thai_text import (
     NBSP,
     ZWSP,
     baht_text,

@@ -87,7 +87,7 @@ def test_a_failing_event_gets_an_apology_instead_of_silence(app, services, line,
 
 
 def test_a_reply_longer_than_five_messages_arrives_whole_and_in_order(app, line, monkeypatch):
-    from bot.messages import text
+    from bot.line.messages import text
     from handlers import events
 
     monkeypatch.setitem(events.HANDLERS, "follow", lambda turn, event: [text(f"ข้อความ {i}") for i in range(7)])

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from bot import line_limits
+from bot.line import limits as line_limits
 from bot.fake_line.events import new_message_id, new_quote_token
 from bot.fake_line.rich_menus import RichMenuEndpoints
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 
 from bot.fake_line.events import new_message_id
-from bot.line_limits import tappable_actions
+from bot.line.limits import tappable_actions
 
 
 class LineUser:

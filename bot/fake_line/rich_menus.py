@@ -13,7 +13,7 @@ import uuid
 from linebot.v3.messaging import RichMenuRequest
 from PIL import Image, UnidentifiedImageError
 
-from bot import line_limits
+from bot.line import limits as line_limits
 from bot.fake_line.records import RichMenu
 
 MAX_AREAS = 20

@@ -14,7 +14,7 @@ from bot.fake_line.chats import ChatEntry, ChatLog
 from bot.fake_line.events import new_message_id
 from bot.fake_line.people import LineUser
 from bot.fake_line.records import RichMenu
-from bot.line_limits import tappable_actions, utf16_len
+from bot.line.limits import tappable_actions, utf16_len
 
 MAX_TEXT_UNITS = 5000  # what LINE lets a person type into one message
 MAX_PHOTOS = 20  # LINE sends at most 20 photos at once

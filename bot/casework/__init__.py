@@ -1,0 +1,1 @@
+"""Working a protection case: its states, references, the officers' actions, the thread, deadlines."""

@@ -1,0 +1,105 @@
+"""How a report or a case reads in LINE: the summary before confirming and the officers' alert."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from bot.line import messages as m
+from bot.core.texts import say
+from bot.casework.states import STATES
+from config.categories import display_name
+from models import Case, CaseEntry
+
+EXCERPT = 300
+
+
+def draft_summary(answers: dict) -> str:
+    """Everything the principal entered, to check before confirming."""
+    return say("summary", a=answers, category=display_name(answers["category"], answers.get("category_other")),
+               occurred_at=datetime.fromisoformat(answers["occurred_at"]),
+               photo_count=len(answers.get("photos", [])))
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    """The start of a long text, cut at a space where possible."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
+
+
+def officer_alert(case) -> dict:
+    """The push every hotline officer gets when a case is filed (a Flex bubble)."""
+    body = say("officer_alert", case=case, category=display_name(case.category, case.category_other),
+               facts=excerpt(case.facts), photo_count=sum(p.status in ("pending", "stored") for p in case.photos))
+    rows = [{"type": "text", "text": line or " ", "wrap": True, "size": "sm"} for line in body.split("\n")]
+    bubble = {
+        "type": "bubble",
+        "header": {"type": "box", "layout": "vertical", "backgroundColor": "#B71C1C", "contents": [
+            {"type": "text", "text": f"แจ้งเหตุใหม่ เลขที่ {case.reference}", "weight": "bold", "color": "#FFFFFF"}]},
+        "body": {"type": "box", "layout": "vertical", "spacing": "xs", "contents": rows},
+        "footer": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": alert_buttons(case)},
+    }
+    alt = say("officer_alert_alt", case=case, category=display_name(case.category, case.category_other))
+    return {"type": "flex", "altText": alt[:1500], "contents": bubble}
+
+
+def alert_buttons(case) -> list[dict]:
+    """Buttons under an alert: take the case, answer the reporter, read everything, or phone."""
+    actions = [("primary", m.postback_button("รับเรื่อง", f"v1:take:{case.id}", f"รับเรื่อง {case.reference}")),
+               ("secondary", m.postback_button("ตอบกลับ", f"v1:reply:{case.id}")),
+               ("secondary", m.postback_button("รายละเอียด", f"v1:detail:{case.id}:1")),
+               ("link", m.call_button("โทรหาผู้รายงาน", case.reporter_phone))]
+    return [{"type": "button", "style": style, "height": "sm", "action": action} for style, action in actions]
+
+
+ENTRIES_PER_PAGE = 8
+
+
+def case_details(session, case, page: int = 1) -> tuple[str, bool]:
+    """The whole case (on page 1) and one page of its thread, oldest first; and whether more follow."""
+    total = session.scalar(select(func.count()).select_from(CaseEntry).where(CaseEntry.case_id == case.id))
+    pages = max(1, -(-total // ENTRIES_PER_PAGE))
+    page = min(max(page, 1), pages)
+    entries = list(session.scalars(select(CaseEntry).where(CaseEntry.case_id == case.id).order_by(CaseEntry.id)
+                                   .offset((page - 1) * ENTRIES_PER_PAGE).limit(ENTRIES_PER_PAGE)))
+    header = say("case_details", case=case, category=display_name(case.category, case.category_other),
+                 state_name=STATES[case.state]) if page == 1 else say("case_details_continued", case=case)
+    thread = say("case_thread", entries=[_entry_line(e) for e in entries], page=page, pages=pages)
+    return f"{header}\n\n{thread}", page < pages
+
+
+def _entry_line(entry) -> str:
+    officer_name = entry.officer.name if entry.officer else "เจ้าหน้าที่"
+    who = {"reporter": "ผู้รายงาน", "system": "ระบบ"}.get(entry.author, officer_name)
+    line = say(f"entry_{entry.kind}", entry=entry, who=who, states=STATES, text=excerpt(entry.text or "", 400))
+    return " ".join(line.split())
+
+
+def is_overdue(case, now, settings) -> bool:
+    """Not taken within the deadline, or no update from its owner for the reminder period."""
+    if case.state == "new":
+        return now - case.filed_at > timedelta(minutes=settings.take_deadline_minutes)
+    if case.state == "closed":
+        return False
+    return now - (case.last_update_at or case.taken_at or case.filed_at) > timedelta(days=settings.reminder_days)
+
+
+def open_cases(session, now, settings) -> str:
+    """Every open case, oldest first, with its age, owner and an overdue mark (เรื่องค้าง)."""
+    rows = list(session.scalars(select(Case).where(Case.state != "closed").order_by(Case.filed_at, Case.id)
+                                .limit(40)))
+    lines = [say("open_case_line", case=c, age=_age(now - c.filed_at), state_name=STATES[c.state],
+                 overdue=is_overdue(c, now, settings)) for c in rows]
+    return say("open_cases", lines=lines)
+
+
+def _age(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} นาที"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} ชม."
+    return f"{minutes // (24 * 60)} วัน"

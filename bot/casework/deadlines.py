@@ -1,0 +1,77 @@
+"""No case sits unanswered: re-alerts and escalation to supervisors, reminders to quiet owners.
+
+Jobs claim each step with a conditional UPDATE, so a restart or a second scheduler never repeats one."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import or_, select, update
+
+from bot.casework import actions as casework
+from bot.line import outbox
+from bot.staff.officers import active_officers
+from bot.line import messages as m
+from bot.casework.case_view import officer_alert
+from bot.core.texts import say
+from models import Case
+
+if TYPE_CHECKING:  # the service's parts are passed in; importing them would point up
+    from bot.services import Services
+
+
+def escalate_unanswered(services: Services) -> int:
+    """Re-alert every officer and alert supervisors for cases nobody took in time (twice at most)."""
+    now, settings = services.now(), services.settings
+    steps = ((1, settings.take_deadline_minutes), (2, settings.second_escalation_minutes))
+    done = 0
+    with services.db.session() as session:
+        for level, minutes in steps:
+            due = select(Case.id).where(Case.state == "new", Case.owner_officer_id.is_(None),
+                                        Case.escalation_level < level,
+                                        Case.filed_at <= now - timedelta(minutes=minutes))
+            for case_id in list(session.scalars(due)):
+                done += _escalate(session, case_id, level, minutes, now)
+        session.commit()
+    return done
+
+
+def _escalate(session, case_id: int, level: int, minutes: int, now: datetime) -> int:
+    claimed = session.execute(update(Case).where(Case.id == case_id, Case.escalation_level < level)
+                              .values(escalation_level=level)).rowcount
+    if not claimed:
+        return 0
+    case = session.get(Case, case_id)
+    session.refresh(case)
+    for officer in active_officers(session):
+        template = "escalation_supervisors" if officer.role == "supervisor" else "escalation_officers"
+        messages = [m.text(say(template, case=case, minutes=minutes)), officer_alert(case)]
+        outbox.enqueue_push(session, officer.line_user_id, messages, now, f"escalation_{level}", case.id)
+    casework.record(session, case, now, "escalation", "system", detail={"level": level, "minutes": minutes})
+    return 1
+
+
+def remind_quiet_owners(services: Services) -> int:
+    """Remind the owner of a taken case with no update for the reminder period."""
+    now, days = services.now(), services.settings.reminder_days
+    cutoff = now - timedelta(days=days)
+    quiet = (Case.state.in_(casework.OPEN), Case.state != "new", Case.owner_officer_id.is_not(None),
+             or_(Case.last_update_at.is_(None), Case.last_update_at <= cutoff),
+             or_(Case.reminded_at.is_(None), Case.reminded_at <= cutoff))
+    done = 0
+    with services.db.session() as session:
+        for case_id in list(session.scalars(select(Case.id).where(*quiet))):
+            if session.execute(update(Case).where(Case.id == case_id, *quiet).values(reminded_at=now)).rowcount:
+                done += _remind(session, session.get(Case, case_id), days, now)
+        session.commit()
+    return done
+
+
+def _remind(session, case: Case, days: int, now: datetime) -> int:
+    owner = case.owner
+    if owner is None or not owner.active or owner.line_user_id is None:
+        return 0
+    outbox.enqueue_push(session, owner.line_user_id, [m.text(say("reminder_owner", case=case, days=days),
+                                                             casework.case_buttons(case))], now, "reminder", case.id)
+    casework.record(session, case, now, "reminder", "system", detail={"days": days})
+    return 1

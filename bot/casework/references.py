@@ -1,0 +1,44 @@
+"""Case references as people type them: "0001/2569", "1/2569", "#1", "1/69"."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.core.thai_dates import BANGKOK, be_year
+from models import Case
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+REFERENCE = re.compile(r"#?\s*(\d{1,5})(?:\s*/\s*(\d{2}|\d{4}))?")
+
+
+def looks_like(text: str) -> bool:
+    """Whether the text is shaped like a case reference at all."""
+    return REFERENCE.fullmatch(text.strip().translate(_THAI_DIGITS)) is not None
+
+
+def parse(text: str, now: datetime) -> tuple[int, int] | None:
+    """(number, BE year) from a typed reference; without a year it is this year's case."""
+    match = REFERENCE.fullmatch(text.strip().translate(_THAI_DIGITS))
+    if not match:
+        return None
+    number, year = int(match.group(1)), match.group(2)
+    if year is None:
+        return number, be_year(now.astimezone(BANGKOK))
+    year_be = int(year)
+    if year_be < 100:
+        year_be += 2500
+    elif year_be < 2400:
+        year_be += 543
+    return number, year_be
+
+
+def find(session: Session, text: str, now: datetime) -> Case | None:
+    """The case a typed reference names, or None."""
+    parsed = parse(text, now)
+    if parsed is None:
+        return None
+    number, year_be = parsed
+    return session.scalars(select(Case).where(Case.number == number, Case.year_be == year_be)).first()

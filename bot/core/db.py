@@ -1,0 +1,165 @@
+"""The database connection and the unit of work every event or job runs in."""
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.settings import PROJECT_ROOT
+
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+SQLITE_BUSY_SECONDS = 30
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite gets the settings that let several threads share it."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS},
+                               hide_parameters=True)  # a failing statement never logs what a person wrote
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True)
+
+
+def insert_for(dialect_name: str):
+    """The dialect's INSERT, which has ON CONFLICT DO NOTHING (SQLite and PostgreSQL spell it alike)."""
+    return postgresql.insert if dialect_name == "postgresql" else sqlite.insert
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
+    cursor.close()
+
+
+class _Write:
+    """One caller's statement in `Database.write_together`, and what became of it."""
+
+    def __init__(self, statement, parameters, key):
+        self.statement = statement
+        self.parameters = parameters
+        self.key = key
+        self.rowcount = 0
+        self.error: Exception | None = None
+        self.done = threading.Event()
+
+
+def _same_statement(batch: list[_Write]) -> list[list[_Write]]:
+    """The batch in runs of writes that share one statement object (and so can run as one)."""
+    groups: list[list[_Write]] = []
+    for write in batch:
+        first = groups[-1][0] if groups else None
+        if first and write.key is not None and first.key == write.key and first.statement is write.statement:
+            groups[-1].append(write)
+        else:
+            groups.append([write])
+    return groups
+
+
+def _run_together(connection, writes: list[_Write]) -> None:
+    """Run writes of one statement as one execution; each learns how many of its rows were written.
+
+    With a `key`, the statement returns that column of each row it wrote, so every writer can
+    count its own rows; without one, each write runs by itself.
+    """
+    first = writes[0]
+    if first.key is None:
+        for write in writes:
+            result = connection.execute(write.statement, write.parameters)
+            # psycopg cannot count an INSERT … ON CONFLICT: such statements say RETURNING
+            write.rowcount = len(result.all()) if result.returns_rows else result.rowcount
+        return
+    rows = [row for write in writes for row in write.parameters]
+    written = Counter(value for (value, *_rest) in connection.execute(first.statement, rows))
+    for write in writes:
+        for row in write.parameters:
+            value = row[write.key]
+            if value is None:  # a NULL key never conflicts
+                write.rowcount += 1
+            elif written[value] > 0:  # a key written once counts for the first writer that has it
+                write.rowcount += 1
+                written[value] -= 1
+
+
+class Database:
+    """Owns the engine; hands out sessions that roll back unless the caller commits."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = make_engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = threading.Lock()
+        self._waiting_lock = threading.Lock()
+        self._waiting: list[_Write] = []
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: whatever is not committed when the block ends is rolled back."""
+        session = self._sessions()
+        try:
+            yield session
+        finally:
+            session.close()  # rolls back what was not committed; loaded objects stay readable
+
+    def write_together(self, statement, parameters: list[dict] | None = None, key: str | None = None) -> int:
+        """Run one short write, committed together with other threads' concurrent ones; the rows written.
+
+        One commit (one flush to disk) serves every write waiting at that moment: the thread that
+        gets the lock first writes them all in one transaction, the others wait for its result.
+        A failure fails every write of that transaction, so nobody is told "stored" wrongly.
+        """
+        mine = _Write(statement, parameters, key)
+        with self._waiting_lock:
+            self._waiting.append(mine)
+        with self._writer:
+            if not mine.done.is_set():
+                with self._waiting_lock:
+                    batch, self._waiting = self._waiting, []
+                try:
+                    with self.engine.begin() as connection:
+                        for group in _same_statement(batch):
+                            _run_together(connection, group)
+                except Exception as error:  # noqa: BLE001 - handed to every caller of this batch
+                    for write in batch:
+                        write.error = error
+                for write in batch:
+                    write.done.set()
+        if mine.error is not None:
+            raise mine.error
+        return mine.rowcount
+
+    def upgrade(self) -> None:
+        """Apply every Alembic migration that this database has not seen yet."""
+        from alembic import command
+
+        with self.engine.begin() as connection:
+            config = alembic_config(self.url)
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def alembic_config(url: str):
+    """Alembic's configuration for our migrations folder, without an alembic.ini."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config

@@ -1,0 +1,32 @@
+"""Every sentence the bot says lives in templates/line/; this renders one by name."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from config.settings import PROJECT_ROOT
+
+TEMPLATE_DIR = PROJECT_ROOT / "templates" / "line"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False, autoescape=False)
+    from bot.core import thai_dates
+
+    env.filters["thai_datetime"] = thai_dates.format_datetime
+    env.filters["thai_date"] = thai_dates.format_date
+    env.filters["number"] = lambda n: f"{n:,}"
+    return env
+
+
+def say(name: str, **values) -> str:
+    """The Thai text of message `name` (templates/line/<name>.txt) filled with `values`."""
+    return _environment().get_template(f"{name}.txt").render(**values).strip()
+
+
+def template_names() -> list[str]:
+    """Every message template, for the test that renders them all."""
+    return sorted(p.stem for p in TEMPLATE_DIR.glob("*.txt"))

@@ -1,0 +1,75 @@
+"""Understanding one answer in the report form: what the user sent and whether it fits."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.line.limits import utf16_len
+from bot.core.texts import say
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a user sent, whatever the kind: text, a picked date, an image, a sticker…"""
+
+    kind: str  # text, datetime, image, sticker, location, video, audio, file, other
+    text: str = ""
+    message_id: str = ""
+    image_set: dict | None = None
+
+    @property
+    def words(self) -> str:
+        """The text trimmed and with runs of spaces folded, for matching commands."""
+        return " ".join(self.text.split())
+
+
+class Invalid(ValueError):
+    """An answer that does not fit the question; its message is shown to the user."""
+
+
+KIND_NAMES = {
+    "sticker": "สติกเกอร์", "location": "ตำแหน่งที่ตั้ง", "image": "รูปภาพ", "video": "วิดีโอ",
+    "audio": "ข้อความเสียง", "file": "ไฟล์", "datetime": "วันเวลา", "other": "ข้อความประเภทนี้",
+}
+
+
+def require_text(answer: Answer, what: str) -> str:
+    """The typed text, or a polite explanation that this question needs typing."""
+    if answer.kind != "text" or not answer.words:
+        sent = KIND_NAMES.get(answer.kind, KIND_NAMES["other"])
+        raise Invalid(say("invalid_not_text", sent=sent, what=what))
+    return answer.text.strip()
+
+
+def free_text(answer: Answer, what: str, limit: int) -> str:
+    """A typed answer of at most `limit` characters."""
+    value = require_text(answer, what)
+    length = utf16_len(value)
+    if length > limit:
+        raise Invalid(say("invalid_too_long", length=length, limit=limit))
+    return value
+
+
+_PHONE_CHARS = re.compile(r"[\s\-().]")
+
+
+def thai_phone(answer: Answer) -> str:
+    """A Thai phone number (mobile 0[689]x-xxx-xxxx or landline 0x-xxx-xxxx), shown with dashes."""
+    raw = require_text(answer, "เบอร์โทรศัพท์")
+    digits = _PHONE_CHARS.sub("", raw.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")))
+    if digits.startswith("+66"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("66") and len(digits) in (10, 11):
+        digits = "0" + digits[2:]
+    if re.fullmatch(r"0[689]\d{8}", digits):
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    if re.fullmatch(r"02\d{7}", digits):
+        return f"02-{digits[2:5]}-{digits[5:]}"
+    if re.fullmatch(r"0[3-7]\d{7}", digits):
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    raise Invalid(say("invalid_phone"))
+
+
+def normalise(text: str) -> str:
+    """Lower-case, without spaces and dots: how typed choices are compared."""
+    return re.sub(r"[\s.]", "", text).lower()
