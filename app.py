@@ -15,15 +15,17 @@ log = logging.getLogger("ccpc")
 def create_app(settings: Settings | None = None, clock=None, migrate: bool = True) -> Flask:
     """Build the Flask app; tests pass their own settings and clock."""
     settings = settings or from_env()
-    app = Flask(__name__, instance_relative_config=True)
+    # No /static route: the simulator serves its own files, and only in simulator mode.
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # LINE's webhook bodies are far smaller
     services = Services.build(settings, clock)
     if migrate:
         services.db.upgrade()
     app.extensions["ccpc"] = services
 
-    from handlers import cli, demo_cli, documents, media, rich_menu_cli, webhook
+    from handlers import cli, demo_cli, documents, media, request_log, rich_menu_cli, webhook
 
+    request_log.install()  # no signed link, token or code in the request log
     app.register_blueprint(webhook.bp)
     app.register_blueprint(media.bp)
     app.register_blueprint(documents.bp)

@@ -710,12 +710,15 @@ def database_url(choice: str, tmpdir: str) -> str:
     return choice
 
 
+BENCH_SIGNING_KEY = "bench-9vQ2mX7pL4kR8sT1wY6zB3nC5hJ0dF2gA7eU4iO1qW8rT6yP3sD5fG9hK2lZ"  # as strong as the app demands
+
+
 def bench_settings(url: str, line_base_url: str, tmpdir: str) -> Settings:
     """The app's settings for the run; everything it writes (media, keys) stays in `tmpdir`."""
     values = {"line_channel_secret": SECRET, "line_channel_access_token": TOKEN, "line_api_base_url": line_base_url,
               "line_timeout_seconds": 5.0, "database_url": url, "centre_hotlines": ("08x-xxx-0000",),
               "districts": DISTRICTS, "scheduler_enabled": False,
-              "media_dir": str(Path(tmpdir) / "media"), "secret_key": "bench-signing-key"}
+              "media_dir": str(Path(tmpdir) / "media"), "secret_key": BENCH_SIGNING_KEY}
     known = {f.name for f in dataclasses.fields(Settings)}  # settings come and go as the app grows
     return Settings(**{k: v for k, v in values.items() if k in known})
 

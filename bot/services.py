@@ -10,9 +10,10 @@ from typing import Callable, Iterator
 
 from bot.core import signed_urls
 from bot.core.db import Database
+from bot.core.private_files import private_dir
 from bot.line.gateway import LineGateway
 from bot.photos.media_store import MediaStore
-from config.settings import INSTANCE_DIR, Settings
+from config.settings import INSTANCE_DIR, Settings, secret_key_problem
 
 
 def utc_now() -> datetime:
@@ -71,9 +72,12 @@ class Services:
 
     @classmethod
     def build(cls, settings: Settings, clock: Callable[[], datetime] | None = None) -> "Services":
+        private_dir(INSTANCE_DIR)  # the key, the SQLite database and photos live here by default: owner-only
         if not settings.secret_key:  # links must survive restarts: keep a generated key in instance/
             secret = signed_urls.load_or_create_secret(INSTANCE_DIR).hex()
             settings = replace(settings, secret_key=secret)
+        elif problem := secret_key_problem(settings.secret_key):  # every way of starting refuses it
+            raise SystemExit(problem)
         gateway = LineGateway(settings.line_channel_access_token, settings.line_api_base_url,
                               settings.line_timeout_seconds)
         return cls(settings=settings, db=Database(settings.database_url), gateway=gateway, clock=clock or utc_now)

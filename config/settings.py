@@ -1,6 +1,7 @@
 """Every setting the service reads, from the environment (and an optional .env), in one place."""
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -15,6 +16,35 @@ def _bool(value: str) -> bool:
 
 def _list(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+GROUP_NOTICE_CHOICES = ("category", "district", "occurred_at")  # what a staff group's notice may show
+
+
+def _notice_fields(value: str) -> tuple[str, ...]:
+    fields_ = () if value.strip().lower() == "none" else _list(value.lower())
+    unknown = [name for name in fields_ if name not in GROUP_NOTICE_CHOICES]
+    if unknown:
+        raise ValueError(f"unknown {', '.join(unknown)}; choose from {', '.join(GROUP_NOTICE_CHOICES)} or none")
+    return fields_
+
+
+SECRET_KEY_BITS = 256  # 32 bytes: far beyond trying keys against one signed link
+MAKE_SECRET_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why SECRET_KEY is too weak to sign links to children's data, or None when it is strong enough."""
+    pools = ((str.islower, 26), (str.isupper, 26), (str.isdigit, 10))
+    pool = sum(size for test, size in pools if any(test(c) and c.isascii() for c in key))
+    pool += 33 if any(c.isascii() and not c.isalnum() for c in key) else 0
+    pool += 100 if not key.isascii() else 0
+    periodic = len(key) > 1 and (key + key).find(key, 1) < len(key)  # "abcabc…": a short key repeated
+    if pool < 2 or len(set(key)) < 10 or periodic or len(key) * math.log2(pool) < SECRET_KEY_BITS:
+        return (f"SECRET_KEY is too weak: it must hold at least 32 bytes of randomness, or anyone with one "
+                f"signed link could guess it and sign links to every case. Make one with {MAKE_SECRET_KEY} "
+                f"(or leave SECRET_KEY empty: the service then keeps a generated key in instance/secret_key).")
+    return None
 
 
 @dataclass(frozen=True)
@@ -54,6 +84,7 @@ class Settings:
     fund_request_hours: int = 24
     fund_reminder_hours_before: int = 4
     monthly_report_enabled: bool = False
+    group_notice_fields: tuple[str, ...] = ("category", "district")
 
     @property
     def shows_photos(self) -> bool:
@@ -101,6 +132,7 @@ ENV = {
     "FUND_REQUEST_HOURS": ("fund_request_hours", int),
     "FUND_REMINDER_HOURS_BEFORE": ("fund_reminder_hours_before", int),
     "MONTHLY_REPORT_ENABLED": ("monthly_report_enabled", _bool),
+    "GROUP_NOTICE_FIELDS": ("group_notice_fields", _notice_fields),
 }
 
 
@@ -120,6 +152,8 @@ def from_env(environ: dict[str, str] | None = None, dotenv: bool = True) -> Sett
                 values[attr] = parse(raw)
             except ValueError as exc:
                 raise SystemExit(f"Setting {name}={raw!r} is not valid: {exc}") from exc
+    if values.get("secret_key") and (problem := secret_key_problem(values["secret_key"])):
+        raise SystemExit(problem)
     return Settings(**values)
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -15,6 +14,7 @@ from bot.line import outbox
 from bot.paperwork import case_documents as paperwork
 from bot.casework import references
 from bot.paperwork import reports
+from bot.core.private_files import write_private
 from bot.photos import pipeline as photo_store
 from models import AuditLog, FundRequest, LineGroup
 
@@ -239,7 +239,7 @@ def cases_memo(reference: str, output: str | None) -> None:
         session.add(AuditLog(at=services.now(), actor="cli", action="memo_printed", case_id=case.id))
         session.commit()
         path = output or f"memo-{case.number:04d}-{case.year_be}.pdf"
-    Path(path).write_bytes(data)
+    write_private(path, data)
     click.echo(f"wrote {path} ({len(data):,} bytes)")
 
 
@@ -259,10 +259,10 @@ def reports_monthly(period: str, output: str | None, csv_path: str | None) -> No
     with services.db.session() as session:
         data = reports.summarise(session, span, services.settings, services.now())
     path = output or f"summary-{span.key}.pdf"
-    Path(path).write_bytes(render_summary_pdf(data))
+    write_private(path, render_summary_pdf(data))
     click.echo(f"wrote {path}: {span.label}, {sum(n for _, n in data.by_category)} case(s)")
     if csv_path:
-        Path(csv_path).write_bytes(render_summary_csv(data))
+        write_private(csv_path, render_summary_csv(data))
         click.echo(f"wrote {csv_path}")
 
 
@@ -288,7 +288,7 @@ def fund_form(request_id: int, output: str | None) -> None:
             raise click.ClickException(f"no fund request #{request_id}")
         data = paperwork.fund_pdf(row, _services().settings)
     path = output or f"fund-request-{request_id}.pdf"
-    Path(path).write_bytes(data)
+    write_private(path, data)
     click.echo(f"wrote {path}")
 
 

@@ -10,6 +10,7 @@ from bot.line import outbox
 from bot.photos import pipeline as photos
 from bot.photos.media_store import MediaStore
 from bot.dialogue.answers import Answer
+from bot.intake.report_form import DATE_PICKER
 from bot.conversation import Turn, greet, on_input
 from bot.services import Services
 from bot.core.texts import say
@@ -96,8 +97,9 @@ def on_postback(turn: Turn, event: dict) -> list[dict] | None:
         return None
     postback = event.get("postback") or {}
     params = postback.get("params") or {}
-    if "datetime" in params:
-        return on_input(turn, Answer("datetime", params["datetime"]))
+    if "datetime" in params or postback.get("data", "").startswith(DATE_PICKER):
+        # a date picked, or a form's picker that sent none: the form asks its question again
+        return on_input(turn, Answer("datetime", params.get("datetime", "")))
     return on_input(turn, Answer("postback", postback.get("data", "")))
 
 

@@ -13,7 +13,7 @@ import logging
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy import text
 
-from bot.line import inbox
+from bot.line import inbox, webhook_body
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhook", __name__)
@@ -41,11 +41,13 @@ def _store_events(services) -> Response:
         log.warning("webhook with a missing or wrong signature from %s", request.remote_addr)
         return Response("invalid signature\n", 400)
     try:
-        payload = json.loads(body)
-        batch = [e for e in payload.get("events", []) if isinstance(e, dict)]
-    except (ValueError, AttributeError):
-        log.warning("signed webhook body is not a JSON object")
+        batch = webhook_body.read(body)
+    except webhook_body.BadBody as problem:  # signed, so from someone holding the secret: say so once
+        log.warning("signed webhook body refused: %s", problem)
         return Response("bad body\n", 400)
+    if batch.malformed:
+        log.info("ignoring %s malformed event(s)", batch.malformed)
+    batch = batch.events
     try:
         stored = inbox.store(services.db, batch, services.now())
     except Exception:  # noqa: BLE001 - not stored, so not acknowledged: LINE delivers it again

@@ -19,6 +19,8 @@ from models import Base
 
 SECRET = "test-channel-secret"
 TOKEN = "test-access-token"
+# A key as strong as the service demands (a fixed one, so that links are the same in every run).
+SIGNING_KEY = "QTYuBPpAxk16K9P8sn8uqI_xCbkX6jxd9divxF_8lXBP5prbB_CZfZWl3LGbz4GE"
 PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
@@ -96,7 +98,7 @@ def make_settings(database_url: str, line_base_url: str, **overrides) -> Setting
     values = dict(line_channel_secret=SECRET, line_channel_access_token=TOKEN, line_api_base_url=line_base_url,
                   line_timeout_seconds=1.0, database_url=database_url, centre_hotlines=("08x-xxx-0000",),
                   districts=("เมืองตัวอย่าง", "หนองสมมุติ", "โคกจำลอง"), scheduler_enabled=False,
-                  media_dir=media, secret_key="test-signing-key")
+                  media_dir=media, secret_key=SIGNING_KEY)
     values.update(overrides)
     return Settings(**values)
 

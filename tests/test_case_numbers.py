@@ -6,6 +6,7 @@ import threading
 import pytest
 
 from bot.intake.cases import next_number
+from tests.conftest import SIGNING_KEY
 
 
 def test_numbers_are_unique_under_concurrent_confirmations(services):
@@ -76,7 +77,7 @@ def _file_in_process(args) -> int:
         draft = Draft(line_user_id=user, step="summary", answers=answers, editing=False, updated_at=now)
         session.add(draft)
         session.flush()
-        file_case(session, draft, now, Settings(database_url=url, secret_key="x"))
+        file_case(session, draft, now, Settings(database_url=url, secret_key=SIGNING_KEY))
         session.commit()
     with db.session() as session:
         from sqlalchemy import select

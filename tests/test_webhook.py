@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from bot.fake_line import signature, text_event, webhook_body
 from models import Draft, WebhookEvent
-from tests.conftest import SECRET
+from tests.conftest import SECRET, SIGNING_KEY
 
 
 def post(client, body: bytes, sig: str | None):
@@ -65,7 +65,7 @@ def test_service_without_line_credentials_starts_and_says_why_webhooks_fail(data
     from app import create_app
     from config.settings import Settings
 
-    app = create_app(Settings(database_url=database_url, secret_key="x"))
+    app = create_app(Settings(database_url=database_url, secret_key=SIGNING_KEY))
     client = app.test_client()
     response = client.post("/callback", data=b"{}", headers={"X-Line-Signature": "x"})
     assert response.status_code == 503 and b"LINE_CHANNEL_SECRET" in response.data

@@ -24,8 +24,8 @@ def open_cases_of(session, user_id: str) -> list[Case]:
 
 def add_to_open_case(turn, answer: Answer) -> list[dict] | None:
     """Add text or a photo to the principal's open case; with several, ask which. None: no open case."""
-    if answer.kind not in ("text", "image"):
-        return None
+    if answer.kind not in ("text", "image") or answer.kind == "text" and not answer.words:
+        return None  # nothing visible to add: the principal is told the bot did not understand
     mine = open_cases_of(turn.session, turn.user_id)
     if not mine:
         return None

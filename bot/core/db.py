@@ -4,7 +4,6 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import create_engine, event
@@ -12,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.private_files import private_sqlite
 from config.settings import PROJECT_ROOT
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
@@ -23,7 +23,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite(path)  # children's data: never readable by other users of the machine
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS},
                                hide_parameters=True)  # a failing statement never logs what a person wrote
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.core.clean_text import clean_text, is_blank
 from bot.line.limits import utf16_len
 from bot.core.texts import say
 
@@ -19,8 +20,8 @@ class Answer:
 
     @property
     def words(self) -> str:
-        """The text trimmed and with runs of spaces folded, for matching commands."""
-        return " ".join(self.text.split())
+        """The text trimmed and with runs of spaces folded, for matching commands; "" when nothing is visible."""
+        return "" if is_blank(self.text) else " ".join(self.text.split())
 
 
 class Invalid(ValueError):
@@ -34,11 +35,13 @@ KIND_NAMES = {
 
 
 def require_text(answer: Answer, what: str) -> str:
-    """The typed text, or a polite explanation that this question needs typing."""
-    if answer.kind != "text" or not answer.words:
+    """The typed text, or a polite explanation that this question needs typing (or got nothing visible)."""
+    if answer.kind == "text" and not answer.words:  # e.g. only zero-width or direction characters
+        raise Invalid(say("invalid_empty", what=what))
+    if answer.kind != "text":
         sent = KIND_NAMES.get(answer.kind, KIND_NAMES["other"])
         raise Invalid(say("invalid_not_text", sent=sent, what=what))
-    return answer.text.strip()
+    return clean_text(answer.text).strip()  # cleaned where it entered already; cheap to be sure
 
 
 def free_text(answer: Answer, what: str, limit: int) -> str:

@@ -56,7 +56,7 @@ def file_case(session: Session, draft: Draft, now: datetime, settings) -> list[d
                          detail={"reference": case.reference}))
     session.add(CaseEntry(case_id=case.id, at=now, kind="filed", author="reporter", detail={}))
     alert_officers(session, case, now, settings)
-    groups.notify_new_case(session, case, now)
+    groups.notify_new_case(session, case, now, settings.group_notice_fields)
     session.delete(draft)
     reply = [m.text(say("case_filed", case=case, hotlines=settings.centre_hotlines),
                     [m.say_button("สถานะ"), m.say_button("แจ้งเหตุ")])]

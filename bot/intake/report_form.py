@@ -12,6 +12,7 @@ from bot.core.thai_dates import BANGKOK, DateParseError, parse_datetime
 from config.categories import BY_KEY, CATEGORIES, OTHER
 
 SELF_SOURCE = "ผู้รายงาน"
+DATE_PICKER = "v1:form:"  # the form's date-time pickers' postback data: this prefix and the step
 POSITIONS = (  # (button label, what it answers)
     ("ผู้อำนวยการโรงเรียน", "ผู้อำนวยการโรงเรียน"), ("รองผู้อำนวยการ", "รองผู้อำนวยการโรงเรียน"),
     ("รักษาการ ผอ.", "รักษาการในตำแหน่งผู้อำนวยการโรงเรียน"), ("ครู", "ครู"),
@@ -58,7 +59,7 @@ def parse_category(answer: Answer, form: Form) -> str:
 
 
 def parse_occurred_at(answer: Answer, form: Form) -> str:
-    if answer.kind not in ("text", "datetime"):
+    if answer.kind != "datetime":
         require_text(answer, "วันและเวลาที่เกิดเหตุ")
     try:
         return parse_datetime(answer.text, form.now).isoformat()
@@ -121,7 +122,7 @@ def _district_buttons(form: Form) -> list[dict]:
 
 def _occurred_buttons(form: Form) -> list[dict]:
     latest = form.now.astimezone(BANGKOK).strftime("%Y-%m-%dT%H:%M")
-    return [m.datetime_button("เลือกวันและเวลา", "v1:form:occurred_at", initial=latest, latest=latest)]
+    return [m.datetime_button("เลือกวันและเวลา", f"{DATE_PICKER}occurred_at", initial=latest, latest=latest)]
 
 
 # Steps in the order they are asked. The reporter's details are asked once and remembered.

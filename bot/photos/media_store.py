@@ -5,6 +5,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from bot.core.private_files import private_dir
 from bot.photos.images import CleanPhoto
 
 
@@ -38,7 +39,7 @@ class MediaStore:
         target = self.root / name
         if target.exists():
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)  # photos of children: folders 0700, files 0600
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
         with os.fdopen(handle, "wb") as out:
             out.write(data)

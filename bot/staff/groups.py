@@ -58,10 +58,14 @@ def on_group_text(session: Session, group_id: str, user_id: str, text: str, now:
     return [m.text(say("group_registered"))]
 
 
-def notify_new_case(session: Session, case, now: datetime) -> int:
-    """A short notice in every registered group: reference, category, district. No facts, names, phones, photos."""
+def notify_new_case(session: Session, case, now: datetime, fields: tuple[str, ...] = ("category", "district")) -> int:
+    """A short notice in every registered group: the reference and what GROUP_NOTICE_FIELDS chose.
+
+    Never the facts, names, phones or photos; in a small district even the district may point to
+    a child, so the office decides what its group sees.
+    """
     groups = list(session.scalars(select(LineGroup).where(LineGroup.active.is_(True))))
-    body = say("group_new_case", case=case, category=display_name(case.category))
+    body = say("group_new_case", case=case, category=display_name(case.category), fields=fields)
     for group in groups:
         outbox.enqueue_push(session, group.group_id, [m.text(body)], now, purpose="group_notice", case_id=case.id)
     return len(groups)
