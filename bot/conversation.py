@@ -90,7 +90,7 @@ def _as_principal(turn: Turn, answer: Answer) -> list[dict]:
         return notice + form_engine.answer(turn.session, draft, answer, turn.form(draft.answers), _file)
     if answer.kind == "postback" and answer.text.startswith("v1:pfund:"):
         case_id = answer.text.rsplit(":", 1)[-1]
-        return notice + fund_chat.start(turn, int(case_id) if case_id.isdigit() else -1)
+        return notice + fund_chat.start(turn, int(case_id) if case_id.isascii() and case_id.isdigit() else -1)
     if answer.kind == "postback":
         return notice + threads.on_pick(turn, answer.text)
     code_reply = officers.try_link(turn.session, turn.user_id, answer, turn.now)

@@ -11,7 +11,8 @@ from bot.photos import pipeline as photos
 from bot.casework import references
 from bot.line import messages as m
 from bot.staff.officers import active_officers
-from bot.dialogue.answers import Answer, normalise
+from bot.core.db import by_id
+from bot.dialogue.answers import Answer, normalise, page_number
 from bot.casework.case_view import case_details, open_cases
 from bot.core.texts import say
 from models import AuditLog, Case, Officer
@@ -99,7 +100,7 @@ def _refer(turn, officer, case, rest):
 
 
 def _details(turn, officer, case, rest):
-    page = int(rest) if rest.isdigit() else 1
+    page = page_number(rest)
     return details_reply(turn, officer, case, page)
 
 
@@ -182,16 +183,16 @@ def on_waiting(turn, officer: Officer, state, answer: Answer) -> list[dict]:
 
 def on_postback(turn, officer: Officer, parts: list[str]) -> list[dict]:
     """A tapped button: v1:<action>:<case id>[:<more>]; stale or foreign payloads are refused politely."""
-    if len(parts) < 3 or parts[0] != "v1" or not parts[2].isdigit() or parts[1] not in POSTBACKS:
+    if len(parts) < 3 or parts[0] != "v1" or parts[1] not in POSTBACKS:
         return [m.text(say("button_expired"))]
-    action, case = parts[1], turn.session.get(Case, int(parts[2]))
+    action, case = parts[1], by_id(turn.session, Case, parts[2])
     if case is None:
         return [m.text(say("button_expired"))]
     return POSTBACKS[action](turn, officer, case, parts[3:])
 
 
 def _pb_handover(turn, officer, case, more):
-    target = turn.session.get(Officer, int(more[0])) if more and more[0].isdigit() else None
+    target = by_id(turn.session, Officer, more[0]) if more else None
     if target is None:
         return [m.text(say("button_expired"))]
     return casework.hand_over(turn.session, case, officer, target, turn.now)
@@ -207,7 +208,7 @@ POSTBACKS = {
     "take": lambda t, o, c, more: _take(t, o, c, ""),
     "reply": lambda t, o, c, more: _start_waiting(t, o, c, "reply"),
     "note": lambda t, o, c, more: _start_waiting(t, o, c, "note"),
-    "detail": lambda t, o, c, more: details_reply(t, o, c, int(more[0]) if more and more[0].isdigit() else 1),
+    "detail": lambda t, o, c, more: details_reply(t, o, c, page_number(more[0] if more else "")),
     "states": lambda t, o, c, more: state_menu(c),
     "state": lambda t, o, c, more: _to_state(t, o, c, more[0]) if more and more[0] in casework.STATES
     else [m.text(say("button_expired"))],

@@ -27,7 +27,7 @@ def handle(services: Services, row_id: int, event: dict) -> list[int] | None:
     try:
         return _handle_once(services, row_id, event)
     except Exception:  # noqa: BLE001 - a person is waiting: apologise rather than stay silent
-        log.exception("event %s (%s) failed", event.get("webhookEventId"), event.get("type"))
+        log.exception("event %s (%r) failed", event.get("webhookEventId"), event.get("type"))
         return _apologise(services, row_id, event)
 
 
@@ -39,7 +39,7 @@ def _handle_once(services: Services, row_id: int, event: dict) -> list[int] | No
         handler = HANDLERS.get(event.get("type"))
         reply = handler(Turn(session, source.get("userId", ""), now, services.settings), event) if handler else None
         if handler is None:
-            log.info("ignoring event of type %s", event.get("type"))
+            log.info("ignoring event of type %r", event.get("type"))  # %r: no line breaks from outside
         if reply and event.get("replyToken") and _chat_id(source):
             outbox.enqueue_reply(session, _chat_id(source), event["replyToken"], reply[:5], now)
             for start in range(5, len(reply), 5):  # LINE takes 5 messages a request: the rest follow by push

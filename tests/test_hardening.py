@@ -370,6 +370,23 @@ def test_a_stale_date_picker_tapped_at_another_step_asks_that_step_again(app, se
     assert draft_step(services, principal.user_id) == "facts"
 
 
+ODD_PAYLOADS = ["", "v1", "v1:take", "v1:take:abc", "v1:take:99999999999999999999", "v1:take:²",
+                "v1:handover:1:99999999999999999999", "v1:detail:1:²", "v1:pick:99999999999999999999",
+                "v1:pfund:99999999999999999999", "v1:fund:1:99999999999999999999", "v1:form:"]
+
+
+def test_buttons_with_odd_or_huge_ids_are_refused_politely(app, services, line):
+    officer = add_officer(services, line)
+    principal = line.user()
+    file_report(principal)
+    for person in (officer, principal):
+        for data in ODD_PAYLOADS:
+            assert line.send([postback_event(line, person.user_id, data)]) == 200
+            assert "ระบบขัดข้อง" not in person.last_text(), data
+    officer.says("รายละเอียด 0001/2569 ²")
+    assert "0001/2569" in officer.last_text()
+
+
 # ---- the staff group's notice shows what the office chose ----------------------------------------
 
 GROUP = "C" + "2" * 32

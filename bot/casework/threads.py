@@ -7,6 +7,7 @@ from bot.casework import actions as casework
 from bot.dialogue import chat_state
 from bot.photos import pipeline as photos
 from bot.line import messages as m
+from bot.core.db import by_id
 from bot.dialogue.answers import Answer
 from bot.casework.states import OPEN
 from bot.core.texts import say
@@ -41,7 +42,7 @@ def on_pick(turn, data: str) -> list[dict]:
     """The principal tapped which case their held message belongs to."""
     parts = data.split(":")
     waiting = chat_state.current(turn.session, turn.user_id, turn.now)
-    case = turn.session.get(Case, int(parts[2])) if len(parts) == 3 and parts[2].isdigit() else None
+    case = by_id(turn.session, Case, parts[2]) if len(parts) == 3 else None
     if not data.startswith(f"{PICK_PREFIX}:") or waiting is None or waiting.kind != "pick_case" or case is None \
             or case.reporter_line_user_id != turn.user_id:
         return [m.text(say("button_expired"))]

@@ -33,6 +33,16 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True)
 
 
+MAX_ID_DIGITS = 18  # fits a 64-bit integer; a longer "id" in a crafted button names no row
+
+
+def by_id(session: Session, model, text_id: str):
+    """The row whose id a button or command carries as text, or None (also for ids no database could hold)."""
+    if not (text_id.isascii() and text_id.isdigit() and len(text_id) <= MAX_ID_DIGITS):
+        return None
+    return session.get(model, int(text_id))
+
+
 def insert_for(dialect_name: str):
     """The dialect's INSERT, which has ON CONFLICT DO NOTHING (SQLite and PostgreSQL spell it alike)."""
     return postgresql.insert if dialect_name == "postgresql" else sqlite.insert

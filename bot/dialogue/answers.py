@@ -73,6 +73,11 @@ def thai_phone(answer: Answer) -> str:
     raise Invalid(say("invalid_phone"))
 
 
+def page_number(text: str) -> int:
+    """A page number as typed or carried by a button; 1 for anything else (huge numbers too)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else 1
+
+
 def normalise(text: str) -> str:
     """Lower-case, without spaces and dots: how typed choices are compared."""
     return re.sub(r"[\s.]", "", text).lower()

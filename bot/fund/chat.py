@@ -6,6 +6,7 @@ from sqlalchemy import select
 from bot.dialogue import chat_state
 from bot.fund import aid as fund
 from bot.line import messages as m
+from bot.core.db import by_id
 from bot.dialogue.answers import Answer, Invalid, free_text, normalise
 from bot.core.texts import say
 from bot.core.thai_dates import BANGKOK, DateParseError, parse_datetime
@@ -183,5 +184,5 @@ def _advance(turn, officer, request, status, note=None, paid_on=None) -> list[di
 
 
 def _request(turn, case: Case, more: list[str]) -> FundRequest | None:
-    request = turn.session.get(FundRequest, int(more[0])) if more and more[0].isdigit() else None
+    request = by_id(turn.session, FundRequest, more[0]) if more else None
     return request if request is not None and request.case_id == case.id else None
