@@ -14,6 +14,7 @@ from bot.staff.officers import active_officers
 from bot.core.db import by_id
 from bot.dialogue.answers import Answer, normalise, page_number
 from bot.casework.case_view import case_details, open_cases
+from bot.core import access
 from bot.core.texts import say
 from models import AuditLog, Case, Officer
 
@@ -116,7 +117,7 @@ def details_reply(turn, officer, case, page: int) -> list[dict]:
         buttons = [m.postback_button("รับเรื่อง", f"v1:take:{case.id}")] + buttons
     texts = m.texts(body)
     images = photos.image_messages(turn.settings, photos.case_photos(turn.session, case.id), turn.now,
-                                   limit=4 - len(texts)) if page == 1 else []
+                                   access.officer_holder(officer), limit=4 - len(texts)) if page == 1 else []
     return texts[:-1] + images + [m.text(texts[-1]["text"], buttons)]
 
 

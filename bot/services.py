@@ -12,6 +12,7 @@ from bot.core import signed_urls
 from bot.core.db import Database
 from bot.core.private_files import private_dir
 from bot.line.gateway import LineGateway
+from bot.line.send_pool import SendPool
 from bot.photos.media_store import MediaStore
 from config.settings import INSTANCE_DIR, Settings, secret_key_problem
 
@@ -69,6 +70,8 @@ class Services:
     # Set by the webhook when it has stored events: wakes this process's event worker at once.
     events_waiting: threading.Event = field(default_factory=threading.Event)
     webhooks: WebhooksInFlight = field(default_factory=WebhooksInFlight)
+    # Pushes (and photo downloads) go here, apart from the event order: replies never wait on them.
+    sends: SendPool = field(default_factory=SendPool)
 
     @classmethod
     def build(cls, settings: Settings, clock: Callable[[], datetime] | None = None) -> "Services":
@@ -100,7 +103,24 @@ class Services:
         return outbox.send_due(self.db, self.gateway, self.now, ids, self.settings.outbox_max_attempts)
 
     def send_claimed(self, ids: list[int]) -> int:
-        """Send what a unit of work under `outbox.send_after_commit` queued, right after its commit."""
+        """Send what a unit of work under `outbox.send_after_commit` queued: replies now, pushes by the pool."""
         from bot.line import outbox
 
-        return outbox.send_claimed(self.db, self.gateway, self.now, ids, self.settings.outbox_max_attempts)
+        return outbox.send_claimed(self.db, self.gateway, self.now, ids, self.settings.outbox_max_attempts,
+                                   later=self.send_later)
+
+    def send_later(self, rows: list[tuple[int, str]]) -> None:
+        """Hand (outbox id, chat) pairs to the send pool: sent concurrently, in order per chat."""
+        from bot.line import outbox
+
+        for row_id, chat in rows:
+            self.sends.submit(chat, f"outbox:{row_id}", lambda row_id=row_id: outbox.send_one(
+                self.db, self.gateway, self.now, row_id, self.settings.outbox_max_attempts))
+
+    def reclaim_dead_claims(self) -> int:
+        """At start: send at once what a stopped predecessor had claimed (not after its claims run out)."""
+        from bot.line import outbox
+
+        taken = outbox.reclaim_dead(self.db, self.now())
+        self.send_later(taken)
+        return len(taken)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 
 from bot.line import messages as m
 from bot.staff import groups
@@ -41,7 +42,7 @@ def _handle_once(services: Services, row_id: int, event: dict) -> list[int] | No
         if handler is None:
             log.info("ignoring event of type %r", event.get("type"))  # %r: no line breaks from outside
         if reply and event.get("replyToken") and _chat_id(source):
-            outbox.enqueue_reply(session, _chat_id(source), event["replyToken"], reply[:5], now)
+            outbox.enqueue_reply(session, _chat_id(source), event["replyToken"], reply[:5], now, _issued_at(event))
             for start in range(5, len(reply), 5):  # LINE takes 5 messages a request: the rest follow by push
                 outbox.enqueue_push(session, _chat_id(source), reply[start:start + 5], now, "reply_overflow")
         # Taken last, in the same transaction: if another worker took it meanwhile, all of the above is
@@ -51,6 +52,14 @@ def _handle_once(services: Services, row_id: int, event: dict) -> list[int] | No
             return None
         session.commit()
         return outbox.queued_ids(session)
+
+
+def _issued_at(event: dict) -> datetime | None:
+    """When LINE issued the event's reply token: the event's own time (milliseconds since 1970)."""
+    stamp = event.get("timestamp")
+    if not isinstance(stamp, int) or isinstance(stamp, bool) or not 0 < stamp < 10 ** 14:
+        return None
+    return datetime.fromtimestamp(stamp / 1000, tz=timezone.utc)
 
 
 def _chat_id(source: dict) -> str:
@@ -67,7 +76,8 @@ def _apologise(services: Services, row_id: int, event: dict) -> list[int] | None
         queued = []
         if token and source.get("type") == "user" and source.get("userId"):
             reply = [m.text(say("internal_error"))]
-            queued.append(outbox.enqueue_reply(session, source["userId"], token, reply, services.now()).id)
+            queued.append(outbox.enqueue_reply(session, source["userId"], token, reply, services.now(),
+                                               _issued_at(event)).id)
         session.commit()
         return queued
 

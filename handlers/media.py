@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, abort, current_app, request, send_file
+from flask import Blueprint, abort, current_app, request, send_file
 
-from bot.core import signed_urls
 from bot.photos.pipeline import media_path
+from handlers.link_access import link_holder, require_access
 from models import Photo
 
 log = logging.getLogger(__name__)
@@ -16,14 +16,12 @@ bp = Blueprint("media", __name__)
 @bp.get("/media/photos/<int:photo_id>/<variant>.<extension>")
 def photo(photo_id: int, variant: str, extension: str):
     services = current_app.extensions["ccpc"]
-    now = int(services.now().timestamp())
-    if not signed_urls.verify(services.secret, request.path, request.args.get("exp", ""),
-                              request.args.get("sig", ""), now):
-        abort(403)
+    holder = link_holder(services)
     with services.db.session() as session:
         row = session.get(Photo, photo_id)
-    if row is None or variant not in ("full", "preview") or request.path != media_path(row, variant):
-        abort(404)
+        if row is None or variant not in ("full", "preview") or request.path != media_path(row, variant):
+            abort(404)
+        require_access(services, session, holder, row.case_id)
     if row.status != "stored":
         abort(410)  # unsent by its sender, refused, or purged under the retention rules
     path = services.media.path(row.file_name if variant == "full" else row.preview_name)

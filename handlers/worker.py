@@ -38,12 +38,11 @@ def drain(services: Services) -> int:
             queued = events.handle(services, row_id, event)
             if queued is None:  # another worker took it
                 continue
-            services.send_claimed(queued)
+            services.send_claimed(queued)  # the reply now; pushes go to the send pool, never waited on
             images = images or (event.get("message") or {}).get("type") == "image"
             handled += 1
-        if images:  # after the answers: fetching photos is the slow part
-            photos.fetch_due(services)
-            services.send_outbox()  # what the photos queued (notices, images for officers)
+        if images:  # downloads are slow LINE calls too: the pool does them, one after another
+            services.sends.submit("photos", "fetch_photos", lambda: photos.fetch_due(services))
     return handled
 
 
@@ -75,6 +74,10 @@ class EventWorker:
 
     def _run(self) -> None:
         waiting = self.services.events_waiting
+        try:  # what this worker's predecessor claimed and never sent goes out now, not in 2 minutes
+            self.services.reclaim_dead_claims()
+        except Exception:  # noqa: BLE001 - the claims run out anyway; the outbox job sends them then
+            log.exception("event worker: could not take back a stopped sender's messages")
         while not self._stopping:
             try:
                 drain(self.services)

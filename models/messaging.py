@@ -99,6 +99,11 @@ class Outbox(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime]
     claimed_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(120))  # the sending process (outbox_claims.sender_id)
+    # When LINE issued the reply token, and whether a try with it may have reached LINE: then
+    # "Invalid reply token" while the token was young means that try delivered the reply.
+    reply_token_issued_at: Mapped[datetime | None]
+    reply_unsure: Mapped[bool] = mapped_column(default=False)
     last_error: Mapped[str | None] = mapped_column(Text)
     failure_notice_to: Mapped[str | None] = mapped_column(String(64))  # told if this never arrives
     created_at: Mapped[datetime]

@@ -123,6 +123,7 @@ def connect(line, application, handle_events: bool = True):
         response.close()
         if handle_events:
             worker.drain(services)
+            assert services.sends.wait_idle(30), "the pushes of this event were never sent"
         return response.status_code
 
     line.deliver = deliver

@@ -543,3 +543,33 @@ def test_a_person_in_a_group_types_and_taps_there(line, received):
     assert member.last_text() == "รับทราบ?"
     member.taps("รับทราบ")
     assert received[-1].message.text == "รับทราบ" and received[-1].source.group_id == group
+
+
+def test_held_requests_answer_only_when_released(line, received):
+    user = line.user()
+    release = line.hold_next("/v2/bot/message/push", done=True)
+    sent = threading.Thread(target=push, args=(line, user, {"type": "text", "text": "ถึงแล้ว"}))
+    sent.start()
+    assert line.wait_until(lambda: len(line.deliveries) == 1, 5)  # carried out, its answer still held
+    assert sent.is_alive()
+    release.set()
+    sent.join(5)
+    assert not sent.is_alive() and len(line.pushes_to(user.user_id)) == 1
+
+
+def test_a_share_of_requests_time_out_and_half_of_those_were_carried_out(line, received):
+    user = line.user()
+    line.time_out_share("/v2/bot/message/push", 0.5, seconds=0.3, seed=7)
+    client = MessagingApi(ApiClient(Configuration(host=line.base_url, access_token=line.access_token)))
+    outcomes = []
+    for n in range(40):
+        request = PushMessageRequest.from_dict({"to": user.user_id, "messages": [{"type": "text", "text": str(n)}]})
+        try:
+            client.push_message(request, _request_timeout=0.1)
+            outcomes.append("ok")
+        except Exception:  # noqa: BLE001 - a timeout, as the bot would see it
+            outcomes.append("timeout")
+    slow = outcomes.count("timeout")
+    assert 8 <= slow <= 32
+    delivered = len(line.pushes_to(user.user_id))
+    assert outcomes.count("ok") < delivered < 40  # some slow ones were carried out, some never

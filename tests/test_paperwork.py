@@ -57,7 +57,8 @@ def test_document_links_in_line_are_signed_and_expire(database_url, line, clock,
     assert "0001/2569" in flat(plain(response.data))
     assert client.get(local.replace("/memo/1.pdf", "/memo/2.pdf")).status_code == 403
     clock.advance(hours=73)
-    assert client.get(local).status_code == 403
+    expired = client.get(local)
+    assert expired.status_code == 410 and "หมดอายุ" in expired.get_data(as_text=True)
     services.db.dispose()
 
 

@@ -176,7 +176,8 @@ def test_officers_see_photos_through_signed_links_that_only_open_that_photo(data
     assert client.get(tampered).status_code == 403
     assert client.get(path.replace("exp=", "exp=9")).status_code == 403
     clock.advance(days=7, seconds=1)
-    assert client.get(path).status_code == 403  # expired
+    expired = client.get(path)
+    assert expired.status_code == 410 and "หมดอายุ" in expired.get_data(as_text=True)
     application.extensions["ccpc"].db.dispose()
 
 

@@ -79,7 +79,9 @@ class MessagingApiEndpoints(RichMenuEndpoints):
         body = request.get_json(force=True, silent=True)
         self._record_request({"method": request.method, "path": request.path,
                               "headers": Headers(request.headers), "json": body})
-        failure = self._take_failure(request.path)
+        failure = self._take_failure(request.path, body)
+        if failure and failure.release is not None:
+            return self._held(failure, request, body, request_id)(environ, start_response)
         if failure and failure.done:
             self._answer(request, body, request_id)  # carried out; only the answer goes astray
         result = self._injected(failure) if failure else self._answer(request, body, request_id)
@@ -89,6 +91,16 @@ class MessagingApiEndpoints(RichMenuEndpoints):
                 self._record_rejection(status, request.path, payload, self._chats_of(body))
             result = json_response(status, payload, request_id, headers[0] if headers else None)
         return result(environ, start_response)
+
+    def _held(self, failure, request, body, request_id) -> Response:
+        """Carry out (now with `done`, else once released) and answer only when released."""
+        result = self._answer(request, body, request_id) if failure.done else None
+        failure.release.wait(60)
+        result = result if result is not None else self._answer(request, body, request_id)
+        if isinstance(result, Response):
+            return result
+        status, payload, *headers = result
+        return json_response(status, payload, request_id, headers[0] if headers else None)
 
     @staticmethod
     def _injected(failure):

@@ -1,6 +1,8 @@
 """What the fake LINE platform remembers: deliveries, rejections, content, reply tokens, its clock."""
 from __future__ import annotations
 
+import random
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -42,6 +44,21 @@ class Failure:
     body: dict | None
     delay: float
     done: bool = False
+    release: threading.Event | None = None  # held: the answer waits until this is set
+    chat: str | None = None  # only requests for this chat ("to")
+
+
+@dataclass
+class RandomTimeouts:
+    """A share of the requests under `prefix` take `seconds` to answer (longer than the bot waits).
+
+    Half of those are carried out first (LINE did the work, the answer was lost), half not at all.
+    """
+
+    prefix: str
+    share: float
+    seconds: float
+    rng: random.Random
 
 
 @dataclass

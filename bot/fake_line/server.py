@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import copy
 import fnmatch
+import random
 import threading
+import time
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -17,8 +19,8 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from bot.fake_line.api import REPLY_TOKEN_LIFETIME, MessagingApiEndpoints
 from bot.fake_line.events import EventBuilder, new_user_id, signature, webhook_body
-from bot.fake_line.records import (Content, Delivery, Failure, FakeClock, Rejection, ReplyToken, RichMenu,
-                                   rejection_problems)
+from bot.fake_line.records import (Content, Delivery, Failure, FakeClock, RandomTimeouts, Rejection, ReplyToken,
+                                   RichMenu, rejection_problems)
 
 __all__ = ["Delivery", "FakeClock", "FakeLinePlatform", "Rejection", "http_deliverer"]
 
@@ -29,6 +31,11 @@ Listener = Callable[[str, object], None]
 class _QuietHandler(WSGIRequestHandler):
     def log_request(self, *args, **kwargs) -> None:  # one line per request drowns test output
         pass
+
+
+def _matches(path: str, prefix: str) -> bool:
+    """A prefix, or with `*` a whole-path pattern ("/v2/bot/message/*/content")."""
+    return fnmatch.fnmatchcase(path, prefix) if "*" in prefix else path.startswith(prefix)
 
 
 def http_deliverer(url: str, timeout: float = 10.0) -> Deliverer:
@@ -53,8 +60,10 @@ class FakeLinePlatform(EventBuilder, MessagingApiEndpoints):
         self.deliver: Deliverer | None = None
         self.base_url = ""
         self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)  # notified on every request and delivery
         self._server = self._thread = None
         self._failures: list[Failure] = []
+        self._slow: list[RandomTimeouts] = []
         self._contents: dict[str, Content] = {}
         self._profiles: dict[str, dict] = {}
         self._tokens: dict[str, ReplyToken] = {}
@@ -181,19 +190,45 @@ class FakeLinePlatform(EventBuilder, MessagingApiEndpoints):
         with self._lock:
             self._failures.append(Failure(path_prefix, status, times, body, delay, done))
 
+    def hold_next(self, path_prefix: str, times: int = 1, done: bool = False,
+                  chat: str | None = None) -> threading.Event:
+        """Hold the next `times` requests under `path_prefix` (for `chat` only, if given) until the returned event is set.
+
+        With `done` each is carried out at once and only its answer waits (LINE accepted it, the
+        answer is on its way); otherwise it is carried out when released. Held at most a minute.
+        """
+        release = threading.Event()
+        with self._lock:
+            self._failures.append(Failure(path_prefix, 200, times, None, 0, done, release, chat))
+        return release
+
+    def time_out_share(self, path_prefix: str, share: float, seconds: float, seed: int = 0) -> None:
+        """From now on, answer `share` (0..1) of the requests under `path_prefix` only after `seconds`.
+
+        Meant to be longer than the bot waits: a LINE having a bad day. Half of the slow requests
+        are carried out (their answer is lost), half never are; `seed` makes the choice repeatable.
+        """
+        with self._lock:
+            self._slow.append(RandomTimeouts(path_prefix, share, seconds, random.Random(seed)))
+
     def clear_failures(self) -> None:
-        """Forget failures not yet used up."""
+        """Forget failures not yet used up, and stop slowing requests down."""
         with self._lock:
             self._failures.clear()
+            self._slow.clear()
 
-    def _take_failure(self, path: str) -> Failure | None:
+    def _take_failure(self, path: str, body=None) -> Failure | None:
+        to = body.get("to") if isinstance(body, dict) else None
         with self._lock:
             for failure in self._failures:
-                matches = (fnmatch.fnmatchcase(path, failure.prefix) if "*" in failure.prefix
-                           else path.startswith(failure.prefix))
-                if matches and failure.times > 0:
+                if (_matches(path, failure.prefix) and failure.times > 0
+                        and (failure.chat is None or failure.chat == to)):
                     failure.times -= 1
                     return failure
+            for slow in self._slow:
+                if _matches(path, slow.prefix) and slow.rng.random() < slow.share:
+                    return Failure(slow.prefix, 504, 1, {"message": "Gateway timeout"}, slow.seconds,
+                                   done=slow.rng.random() < 0.5)
             return None
 
     # -- records -------------------------------------------------------------------------------
@@ -201,11 +236,13 @@ class FakeLinePlatform(EventBuilder, MessagingApiEndpoints):
     def _record_request(self, entry: dict) -> None:
         with self._lock:
             self._requests.append(entry)
+            self._changed.notify_all()
 
     def _record_delivery(self, kind: str, to: str, messages: list[dict], retry_key: str | None) -> None:
         with self._lock:
             delivery = Delivery(kind, to, copy.deepcopy(messages), retry_key, self.now())
             self._deliveries.append(delivery)
+            self._changed.notify_all()
             self._tell("delivery", delivery)
 
     def _record_rejection(self, status: int, path: str, payload: dict | None, chat_ids: tuple[str, ...]) -> None:
@@ -223,6 +260,17 @@ class FakeLinePlatform(EventBuilder, MessagingApiEndpoints):
         """Call `listener(kind, record)` for each delivery ("delivery") and rejection ("rejection")."""
         with self._lock:
             self._listeners.append(listener)
+
+    def wait_until(self, condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+        """Wait until `condition()` holds, re-checked at each request and delivery; False after `timeout` s."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not condition():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._changed.wait(min(left, 0.5))
+            return True
 
     @property
     def rejections(self) -> list[Rejection]:

@@ -13,6 +13,7 @@ from bot.line import outbox
 from bot.photos import pipeline as photos
 from bot.staff.officers import active_officers
 from bot.casework.case_view import officer_alert
+from bot.core import access
 from bot.core.db import insert_for
 from bot.core.texts import say
 from bot.core.thai_dates import BANGKOK, be_year
@@ -84,11 +85,13 @@ def alert_officers(session: Session, case: Case, now: datetime, settings) -> int
     """Queue the new-case alert (with the photos already fetched) for every active officer."""
     officers = active_officers(session)
     stored = [p for p in case.photos if p.status == "stored"]
-    messages = [officer_alert(case), *photos.image_messages(settings, stored, now)]
-    for photo in stored[:len(messages) - 1]:
+    alert = officer_alert(case)
+    for officer in officers:  # each officer's photo links are their own (core.access)
+        images = photos.image_messages(settings, stored, now, access.officer_holder(officer))
+        outbox.enqueue_push(session, officer.line_user_id, [alert, *images], now, purpose="case_alert",
+                            case_id=case.id)
+    for photo in stored[:4] if settings.shows_photos else []:  # the ones the alert shows (image_messages' limit)
         photo.announced = True
-    for officer in officers:
-        outbox.enqueue_push(session, officer.line_user_id, messages, now, purpose="case_alert", case_id=case.id)
     return len(officers)
 
 

@@ -1,4 +1,11 @@
-"""Durable delivery: messages are stored with the change they announce and sent after commit."""
+"""Durable delivery: messages are stored with the change they announce and sent after commit.
+
+Before every try the recipient's access is checked again (`core.access.may_receive`): a message
+to someone who lost access since it was stored is withdrawn, never sent. Replies go first, by the
+event worker; pushes go apart from the event order (`send_pool`). A reply's push fallback uses
+the retry key fixed when the reply was stored, and a reply whose try may have reached LINE is
+settled with its own token before any push (see `_reply_fallback`).
+"""
 from __future__ import annotations
 
 import logging
@@ -6,12 +13,14 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.line import limits as line_limits
+from bot.core import access
 from bot.core.db import Database
+from bot.line import limits as line_limits
 from bot.line.gateway import LineGateway, SendResult
+from bot.line.outbox_claims import is_dead, sender_id
 from models import Outbox
 
 log = logging.getLogger(__name__)
@@ -19,11 +28,19 @@ log = logging.getLogger(__name__)
 CLAIM_SECONDS = 120
 _SENDER_CLAIM = "outbox_claimed_until"  # session.info key: rows queued in it are claimed till then
 MAX_BACKOFF = timedelta(minutes=30)
+# LINE's reply tokens live about a minute. Within this much of its issue, "Invalid reply token" for
+# a token we may already have used means our earlier try was accepted: the reply was delivered.
+REPLY_TOKEN_SURELY_VALID = timedelta(seconds=50)
+
+ANSWERS = ("reply", "reply_overflow")  # purposes of the answers to what a person just wrote
+Later = Callable[[list[tuple[int, str]]], None]  # hands (row id, chat) pairs to the send pool
 
 
-def enqueue_reply(session: Session, to: str, reply_token: str, messages: list[dict], now: datetime) -> Outbox:
+def enqueue_reply(session: Session, to: str, reply_token: str, messages: list[dict], now: datetime,
+                  token_issued_at: datetime | None = None) -> Outbox:
     """Store an answer to an event; it falls back to a push if the token no longer works."""
-    return _enqueue(session, "reply", to, messages, now, purpose="reply", reply_token=reply_token)
+    return _enqueue(session, "reply", to, messages, now, purpose="reply", reply_token=reply_token,
+                    reply_token_issued_at=token_issued_at or now)
 
 
 def enqueue_push(session: Session, to: str, messages: list[dict], now: datetime, purpose: str,
@@ -35,9 +52,10 @@ def enqueue_push(session: Session, to: str, messages: list[dict], now: datetime,
 
 def _enqueue(session, kind, to, messages, now, **fields) -> Outbox:
     line_limits.check(messages)
+    claimed_until = session.info.get(_SENDER_CLAIM)
     row = Outbox(kind=kind, to=to, messages=messages, retry_key=str(uuid.uuid4()), status="pending",
-                 attempts=0, next_attempt_at=now, created_at=now,
-                 claimed_until=session.info.get(_SENDER_CLAIM), **fields)
+                 attempts=0, next_attempt_at=now, created_at=now, claimed_until=claimed_until,
+                 claimed_by=sender_id() if claimed_until else None, **fields)
     session.add(row)
     session.flush()
     session.info.setdefault("queued_outbox_ids", []).append(row.id)
@@ -47,8 +65,9 @@ def _enqueue(session, kind, to, messages, now, **fields) -> Outbox:
 def send_after_commit(session: Session, now: datetime) -> None:
     """This unit of work's caller sends what it queues right after commit (`send_claimed`).
 
-    The rows are stored already claimed by it, which spares a claiming transaction per message;
-    if the process dies before sending them, the claim runs out and `send_due` sends them.
+    The rows are stored already claimed by this process, which spares a claiming transaction per
+    message; if the process dies before sending them, its restart takes them back at once
+    (`reclaim_dead`), and otherwise the claim runs out and `send_due` sends them.
     """
     session.info[_SENDER_CLAIM] = now + timedelta(seconds=CLAIM_SECONDS)
 
@@ -68,52 +87,126 @@ def due_ids(db: Database, now: datetime, limit: int = 100) -> list[int]:
 
 def send_due(db: Database, gateway: LineGateway, now: Callable[[], datetime],
              ids: Iterable[int] | None = None, max_attempts: int = 8) -> int:
-    """Send the given rows (or every due row); returns how many were delivered."""
+    """Send the given rows (or every due row), claiming each first; returns how many were delivered."""
     if not gateway.configured:
         return 0
-    delivered = 0
-    for row_id in (due_ids(db, now()) if ids is None else ids):
-        row = _claim(db, row_id, now())
-        if row is None:
-            continue
-        result = _transmit(db, gateway, row, now, max_attempts)
-        if result is not None:
-            _record(db, row.id, result, now(), max_attempts)
-            delivered += int(result.ok)
-    return delivered
+    return sum(send_one(db, gateway, now, row_id, max_attempts)
+               for row_id in (due_ids(db, now()) if ids is None else ids))
+
+
+def send_one(db: Database, gateway: LineGateway, now: Callable[[], datetime], row_id: int,
+             max_attempts: int = 8) -> bool:
+    """Send one row unless another sender holds it or its recipient lost access; True if delivered."""
+    row = _take(db, row_id, now())
+    if row is None:
+        return False
+    result = _transmit(db, gateway, row, now, max_attempts)
+    if result is None:
+        return False
+    _record(db, row.id, result, now(), max_attempts)
+    return result.ok
 
 
 def send_claimed(db: Database, gateway: LineGateway, now: Callable[[], datetime], ids: list[int],
-                 max_attempts: int = 8) -> int:
-    """Send rows queued under `send_after_commit`; the delivered ones are recorded in one commit."""
+                 max_attempts: int = 8, later: Later | None = None) -> int:
+    """Send rows queued under `send_after_commit`: replies at once, pushes to `later` (or here).
+
+    Returns how many replies (and pushes sent here) were delivered; those are recorded in one commit.
+    """
     if not ids or not gateway.configured:
         return 0
+    rows = _allowed(db, ids, now())
+    pushes = [(row.id, row.to) for row in rows if row.kind != "reply"]
+    delivered = []
+    for row in (r for r in rows if r.kind == "reply"):
+        result = gateway.reply(row.reply_token, row.messages)
+        meaning = "delivered" if result.ok else _reply_failed(db, row, result, now(), max_attempts)
+        if meaning == "delivered":
+            delivered.append(row.id)
+        elif meaning == "push":  # in the pool too: a push may be slow, the next person's reply must not wait
+            pushes.append((row.id, row.to))
+    _mark_sent(db, delivered, now())
+    if later is not None:
+        later(pushes)
+        return len(delivered)
+    return len(delivered) + sum(send_one(db, gateway, now, row_id, max_attempts) for row_id, _ in pushes)
+
+
+def _allowed(db: Database, ids: list[int], now: datetime) -> list[Outbox]:
+    """The pending rows among `ids`, once those whose recipient lost access are withdrawn."""
     with db.session() as session:
         rows = list(session.scalars(select(Outbox).where(Outbox.id.in_(ids), Outbox.status == "pending")
                                     .order_by(Outbox.id)))
-    delivered = []
-    for row in rows:
-        result = _transmit(db, gateway, row, now, max_attempts)
-        if result is not None and result.ok:
-            delivered.append(row.id)
-        elif result is not None:
-            _record(db, row.id, result, now(), max_attempts)
-    _mark_sent(db, delivered, now())
-    return len(delivered)
+        kept = [row for row in rows if _still_allowed(session, row)]
+        session.commit()
+        return kept
+
+
+def _still_allowed(session: Session, row: Outbox) -> bool:
+    # An answer was decided against the person's access when they wrote (a refusal, if they had
+    # none); those stored before someone lost access are withdrawn then (`withdraw_to`).
+    if row.purpose in ANSWERS or access.may_receive(session, row.to, row.case_id):
+        return True
+    row.status, row.claimed_until, row.last_error = "withdrawn", None, "the recipient lost access"
+    log.info("outbox %s (%s) withdrawn: its recipient lost access", row.id, row.purpose)
+    return False
+
+
+def _take(db: Database, row_id: int, now: datetime) -> Outbox | None:
+    """Claim a row for this process (or keep this process's claim); None if not ours to send now."""
+    mine = sender_id()
+    with db.session() as session:
+        claimed = session.execute(
+            update(Outbox)
+            .where(Outbox.id == row_id, Outbox.status == "pending", Outbox.next_attempt_at <= now,
+                   or_(_unclaimed(now), Outbox.claimed_by == mine))
+            # A claim that ran out was held by a sender that died, perhaps in the middle of replying.
+            .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS), claimed_by=mine,
+                    reply_unsure=case((Outbox.claimed_until < now, True), else_=Outbox.reply_unsure))
+        ).rowcount
+        row = session.get(Outbox, row_id, populate_existing=True) if claimed else None
+        if row is not None and not _still_allowed(session, row):
+            row = None
+        session.commit()
+        return row
 
 
 def _transmit(db: Database, gateway: LineGateway, row: Outbox, now, max_attempts: int) -> SendResult | None:
-    """Send one claimed row: a reply, or a push when the reply token no longer works; None if lost to another sender."""
+    """Send one claimed row: a reply, or a push when the reply token no longer works; None if already recorded."""
     if row.kind != "reply":
         return gateway.push(row.to, row.messages, row.retry_key)
     result = gateway.reply(row.reply_token, row.messages)
     if result.ok:
         return result
-    # The token may be spent or expired; a push with a retry key is safe to repeat.
-    log.info("reply for outbox %s failed (%s %s); pushing instead", row.id, result.status, result.detail)
-    _record(db, row.id, SendResult("retry", result.status, result.detail), now(), max_attempts, to_push=True)
-    row = _claim(db, row.id, now())
+    meaning = _reply_failed(db, row, result, now(), max_attempts)
+    if meaning == "delivered":
+        return SendResult("ok", result.status, "delivered by an earlier try")
+    row = _take(db, row.id, now()) if meaning == "push" else None
     return None if row is None else gateway.push(row.to, row.messages, row.retry_key)
+
+
+def _reply_failed(db: Database, row: Outbox, result: SendResult, now: datetime, max_attempts: int) -> str:
+    """What a failed reply means: "retry" (recorded: try the token again), "delivered" or "push" (now a push)."""
+    if result.outcome == "retry":  # a timeout or 5xx: LINE may have taken it; the same token will tell
+        _record(db, row.id, result, now, max_attempts, reply_unsure=True)
+        return "retry"
+    if _delivered_before(row, result, now):
+        log.info("reply for outbox %s was delivered by an earlier try (its token is used up)", row.id)
+        return "delivered"
+    # Expired or refused: a push, with the retry key fixed when the reply was stored.
+    log.info("reply for outbox %s refused (%s %s); pushing instead", row.id, result.status, result.detail)
+    with db.session() as session:
+        session.execute(update(Outbox).where(Outbox.id == row.id)
+                        .values(kind="push", reply_token=None).execution_options(synchronize_session=False))
+        session.commit()
+    return "push"
+
+
+def _delivered_before(row: Outbox, result: SendResult, now: datetime) -> bool:
+    """An "Invalid reply token" for a young token that an earlier try may have used: that try got through."""
+    issued = row.reply_token_issued_at
+    return (row.reply_unsure and issued is not None and now - issued < REPLY_TOKEN_SURELY_VALID
+            and "reply token" in (result.detail or "").lower())
 
 
 def _mark_sent(db: Database, ids: list[int], now: datetime) -> None:
@@ -121,7 +214,8 @@ def _mark_sent(db: Database, ids: list[int], now: datetime) -> None:
         return
     with db.session() as session:
         session.execute(update(Outbox).where(Outbox.id.in_(ids))
-                        .values(status="sent", sent_at=now, attempts=Outbox.attempts + 1, claimed_until=None)
+                        .values(status="sent", sent_at=now, attempts=Outbox.attempts + 1, claimed_until=None,
+                                claimed_by=None)
                         .execution_options(synchronize_session=False))
         session.commit()
 
@@ -137,26 +231,51 @@ def _claim(db: Database, row_id: int, now: datetime) -> Outbox | None:
         claimed = session.execute(
             update(Outbox)
             .where(Outbox.id == row_id, Outbox.status == "pending", Outbox.next_attempt_at <= now, _unclaimed(now))
-            .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+            .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS), claimed_by=sender_id())
         ).rowcount
         session.commit()
         return session.get(Outbox, row_id, populate_existing=True) if claimed else None
 
 
+def reclaim_dead(db: Database, now: datetime) -> list[tuple[int, str]]:
+    """At start: take over the messages held by senders that died (this process's predecessor).
+
+    Returns (row id, chat) of the rows now claimed by this process, to send at once. A reply among
+    them may have reached LINE before the crash, so it is marked unsure (see `_delivered_before`).
+    """
+    mine, taken = sender_id(), []
+    with db.session() as session:
+        held = session.execute(select(Outbox.id, Outbox.to, Outbox.claimed_by).where(
+            Outbox.status == "pending", Outbox.claimed_by.is_not(None), Outbox.claimed_by != mine,
+            Outbox.claimed_until >= now)).all()
+        for row_id, to, owner in held:
+            if not is_dead(owner):
+                continue
+            changed = session.execute(
+                update(Outbox).where(Outbox.id == row_id, Outbox.status == "pending", Outbox.claimed_by == owner)
+                .values(claimed_by=mine, claimed_until=now + timedelta(seconds=CLAIM_SECONDS),
+                        reply_unsure=case((Outbox.kind == "reply", True), else_=Outbox.reply_unsure))
+                .execution_options(synchronize_session=False)).rowcount
+            if changed:
+                taken.append((row_id, to))
+        session.commit()
+    if taken:
+        log.info("took back %s message(s) a stopped sender had claimed", len(taken))
+    return taken
+
+
 def _record(db: Database, row_id: int, result: SendResult, now: datetime, max_attempts: int,
-            to_push: bool = False) -> None:
-    if result.ok and not to_push:
+            reply_unsure: bool = False) -> None:
+    if result.ok:
         _mark_sent(db, [row_id], now)
         return
     with db.session() as session:
         row = session.get(Outbox, row_id)
-        row.claimed_until = None
-        if to_push:
-            row.kind, row.reply_token = "push", None
-        else:
-            _failed_attempt(row, result, now, max_attempts)
-            if row.status == "failed" and row.failure_notice_to:
-                _notify_failure(session, row, now)
+        row.claimed_until = row.claimed_by = None
+        row.reply_unsure = row.reply_unsure or reply_unsure
+        _failed_attempt(row, result, now, max_attempts)
+        if row.status == "failed" and row.failure_notice_to:
+            _notify_failure(session, row, now)
         session.commit()
 
 
@@ -166,8 +285,8 @@ def _notify_failure(session: Session, row: Outbox, now: datetime) -> None:
     from bot.core.texts import say
     from models import Case
 
-    case = session.get(Case, row.case_id) if row.case_id else None
-    body = say("delivery_failed", case=case, error=row.last_error or "")
+    case_row = session.get(Case, row.case_id) if row.case_id else None
+    body = say("delivery_failed", case=case_row, error=row.last_error or "")
     enqueue_push(session, row.failure_notice_to, [text(body)], now, purpose="delivery_failed", case_id=row.case_id)
 
 
@@ -206,6 +325,13 @@ def withdraw_images(session: Session, url_part: str, now: datetime, image_only: 
     return changed
 
 
+def withdraw_to(session: Session, chat: str) -> int:
+    """Withdraw every message still waiting for `chat` (its person just lost access); returns how many."""
+    return session.execute(update(Outbox).where(Outbox.to == chat, Outbox.status == "pending")
+                           .values(status="withdrawn", claimed_until=None, last_error="the recipient lost access")
+                           .execution_options(synchronize_session=False)).rowcount
+
+
 def failed_rows(db: Database) -> list[Outbox]:
     """Messages LINE refused or that kept failing: for the `outbox failed` command."""
     with db.session() as session:
@@ -217,7 +343,7 @@ def requeue(db: Database, row_id: int, now: datetime) -> bool:
     with db.session() as session:
         changed = session.execute(
             update(Outbox).where(Outbox.id == row_id, Outbox.status == "failed")
-            .values(status="pending", attempts=0, next_attempt_at=now, claimed_until=None)
+            .values(status="pending", attempts=0, next_attempt_at=now, claimed_until=None, claimed_by=None)
         ).rowcount
         session.commit()
         return bool(changed)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from bot.line import messages as m
 from bot.photos import pipeline as photo_store
-from bot.core import signed_urls
+from bot.core import access, signed_urls
 from bot.paperwork.documents.fund import FundRequestData, render_fund_request
 from bot.paperwork.documents.memo import MemoData, render_memo
 from bot.fund.aid import METHODS, STATUS
@@ -50,10 +50,10 @@ def fund_pdf(request: FundRequest, settings) -> bytes:
     return render_fund_request(data)
 
 
-def document_url(settings, path: str, now) -> str:
-    """A signed link to a document that expires after DOCUMENT_URL_TTL_HOURS."""
+def document_url(settings, path: str, now, holder: str) -> str:
+    """A signed link to a document for `holder` (core.access) that expires after DOCUMENT_URL_TTL_HOURS."""
     return signed_urls.signed_url(settings.public_base_url, settings.secret_key.encode("utf-8"), path,
-                                  int(now.timestamp()), settings.document_url_ttl_hours * 3600)
+                                  int(now.timestamp()), settings.document_url_ttl_hours * 3600, holder)
 
 
 def links_reply(turn, officer, case: Case) -> list[dict]:
@@ -61,8 +61,10 @@ def links_reply(turn, officer, case: Case) -> list[dict]:
     if not turn.settings.public_base_url:
         return [m.text(say("documents_no_public_url", case=case))]
     requests = list(turn.session.scalars(select(FundRequest).where(FundRequest.case_id == case.id)))
-    links = [("บันทึกข้อความรายงานเหตุ", document_url(turn.settings, f"/documents/memo/{case.id}.pdf", turn.now))]
+    holder = access.officer_holder(officer)  # the links open only while this officer is active
+    links = [("บันทึกข้อความรายงานเหตุ", document_url(turn.settings, f"/documents/memo/{case.id}.pdf", turn.now,
+                                                      holder))]
     links += [(f"แบบคำขอเงินกองทุน {r.id} ({r.student_label})",
-               document_url(turn.settings, f"/documents/fund/{r.id}.pdf", turn.now)) for r in requests]
+               document_url(turn.settings, f"/documents/fund/{r.id}.pdf", turn.now, holder)) for r in requests]
     turn.session.add(AuditLog(at=turn.now, actor=officer.line_user_id, action="documents_linked", case_id=case.id))
     return [m.text(say("documents_links", case=case, links=links, hours=turn.settings.document_url_ttl_hours))]

@@ -5,6 +5,7 @@ import logging
 
 from sqlalchemy.exc import IntegrityError
 
+from bot.core import access
 from bot.line import messages as m
 from bot.line import outbox
 from bot.paperwork import case_documents as paperwork
@@ -31,14 +32,15 @@ def push_if_due(services) -> bool:
         except IntegrityError:
             return False  # already pushed (by this process or another scheduler)
         data = reports.summarise(session, period, settings, now)
-        links = []
-        if settings.public_base_url:
-            links = [(kind, paperwork.document_url(settings, f"/documents/summary/{period.key}.{kind}", now))
-                     for kind in ("pdf", "csv")]
-        body = say("monthly_report", report=data, total=data.total_cases, links=links,
-                   wait=duration_text(data.median_minutes_to_take), hours=settings.document_url_ttl_hours)
         supervisors = active_officers(session, role="supervisor")
-        for supervisor in supervisors:
+        for supervisor in supervisors:  # each gets links of their own, which stop working if they leave
+            links = []
+            if settings.public_base_url:
+                links = [(kind, paperwork.document_url(settings, f"/documents/summary/{period.key}.{kind}", now,
+                                                       access.officer_holder(supervisor)))
+                         for kind in ("pdf", "csv")]
+            body = say("monthly_report", report=data, total=data.total_cases, links=links,
+                       wait=duration_text(data.median_minutes_to_take), hours=settings.document_url_ttl_hours)
             outbox.enqueue_push(session, supervisor.line_user_id, m.texts(body), now, "monthly_report")
         session.commit()
     log.info("monthly summary %s pushed to %s supervisor(s)", period.key, len(supervisors))

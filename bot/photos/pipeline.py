@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.line import messages as m
 from bot.line import outbox
-from bot.core import signed_urls
+from bot.core import access, signed_urls
 from bot.staff.officers import active_officers
 from bot.photos.images import PhotoRejected, clean_photo
 from bot.core.texts import say
@@ -84,6 +84,7 @@ def _fetch_one(services, photo_id: int) -> int:
             _give_up(services, session, photo, "gone" if result.status in (404, 410) else "failed")
             done = 0
         session.commit()
+    services.send_outbox(outbox.queued_ids(session))  # the officers' images, the sender's notice: now
     return done
 
 
@@ -131,9 +132,9 @@ def _announce(services, session: Session, photo: Photo) -> None:
         return
 
     case = session.get(Case, photo.case_id)
-    images = image_messages(services.settings, [photo], services.now())
     photo.announced = True
     if photo.direction == "to_reporter":
+        images = image_messages(services.settings, [photo], services.now(), access.reporter_holder(case))
         outbox.enqueue_push(session, case.reporter_line_user_id,
                             [m.text(say("reporter_photo_from_centre", case=case)), *images], services.now(),
                             "relay_photo_to_reporter", case.id)
@@ -142,21 +143,28 @@ def _announce(services, session: Session, photo: Photo) -> None:
     owner = case.owner if case.owner and case.owner.active and case.owner.line_user_id else None
     targets = [owner] if owner else active_officers(session)
     for officer in targets:
+        images = image_messages(services.settings, [photo], services.now(), access.officer_holder(officer))
         outbox.enqueue_push(session, officer.line_user_id, [header, *images], services.now(), "photo", case.id)
 
 
 PHOTO_PURPOSES = ("photo", "relay_photo_to_reporter")  # pushes that only bring a photo (see _announce)
 
 
-def image_messages(settings, photos: list[Photo], now: datetime, limit: int = 4) -> list[dict]:
-    """LINE image messages with signed, expiring links (only with an https PUBLIC_BASE_URL)."""
+def image_messages(settings, photos: list[Photo], now: datetime, holder: str, limit: int = 4) -> list[dict]:
+    """LINE image messages with signed, expiring links for `holder` (only with an https PUBLIC_BASE_URL).
+
+    The links name whom they were issued to (core.access), so they stop working once that person
+    loses access, even though LINE fetches them lazily.
+    """
     if not settings.shows_photos:
         return []
     stamp, ttl = int(now.timestamp()), settings.media_url_ttl_days * 86400
     secret, base = settings.secret_key.encode("utf-8"), settings.public_base_url
-    return [{"type": "image",
-             "originalContentUrl": signed_urls.signed_url(base, secret, media_path(p, "full"), stamp, ttl),
-             "previewImageUrl": signed_urls.signed_url(base, secret, media_path(p, "preview"), stamp, ttl)}
+
+    def link(photo: Photo, variant: str) -> str:
+        return signed_urls.signed_url(base, secret, media_path(photo, variant), stamp, ttl, holder)
+
+    return [{"type": "image", "originalContentUrl": link(p, "full"), "previewImageUrl": link(p, "preview")}
             for p in photos if p.status == "stored"][:limit]
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.line import messages as m
+from bot.line import outbox
 from bot.dialogue.answers import Answer, Invalid, thai_phone
 from bot.core.texts import say
 from models import AuditLog, Officer
@@ -97,6 +98,8 @@ def deactivate(session: Session, key: str, now: datetime) -> Officer:
     officer = find(session, key)
     officer.active = False
     officer.invite_code_hash = None
+    if officer.line_user_id:  # and nothing still waiting goes out to them (each send checks again too)
+        outbox.withdraw_to(session, officer.line_user_id)
     session.add(AuditLog(at=now, actor="cli", action="officer_deactivated", detail={"officer_id": officer.id}))
     return officer
 
