@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import delete, select
 
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 
 OUTBOX_EVERY_SECONDS = 5
 DRAFTS_EVERY_MINUTES = 10
+JOB_THREADS = 3
 
 
 def expire_drafts(services: Services) -> int:
@@ -77,7 +79,8 @@ def jobs(services: Services) -> dict:
 
 def start(services: Services) -> BackgroundScheduler:
     """Start the background scheduler in this process."""
-    scheduler = BackgroundScheduler(timezone="Asia/Bangkok")
+    # Few threads: the jobs are short, and each holds a database connection (see Settings.pool_size).
+    scheduler = BackgroundScheduler(timezone="Asia/Bangkok", executors={"default": ThreadPoolExecutor(JOB_THREADS)})
     for name, (func, every) in jobs(services).items():
         scheduler.add_job(_logged(name, func), "interval", id=name, coalesce=True, max_instances=1, **every)
     scheduler.start()
