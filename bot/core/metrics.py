@@ -8,14 +8,24 @@ after the settings (and .env) have been loaded.
 """
 from __future__ import annotations
 
-from functools import cache
+import threading
 
 # Webhook answers, in seconds: LINE gives up after a few seconds, so the buckets stay short.
 WEBHOOK_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
-@cache
-def _metrics():
+_made: dict = {}
+_making = threading.Lock()  # the first requests arrive together on gunicorn's threads
+
+
+def _metrics() -> dict:
+    with _making:
+        if not _made:
+            _made.update(_make())
+        return _made
+
+
+def _make() -> dict:
     from prometheus_client import Counter, Histogram
 
     return {
