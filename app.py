@@ -22,7 +22,7 @@ def create_app(settings: Settings | None = None, clock=None, migrate: bool = Tru
         services.db.upgrade()
     app.extensions["ccpc"] = services
 
-    from handlers import cli, demo_cli, documents, media, metrics, rich_menu_cli, webhook
+    from handlers import cli, demo_cli, documents, media, metrics, ops_cli, rich_menu_cli, webhook
 
     app.register_blueprint(webhook.bp)
     app.register_blueprint(media.bp)
@@ -30,6 +30,7 @@ def create_app(settings: Settings | None = None, clock=None, migrate: bool = Tru
     app.register_blueprint(metrics.bp)
     cli.register(app)
     demo_cli.register(app)
+    ops_cli.register(app)
     rich_menu_cli.register(app)
     return app
 

@@ -7,7 +7,9 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -83,3 +85,23 @@ def wait_for(check, timeout: float, what: str, process: Process | None = None):
             detail = f"\n{process.name} said:\n{process.output[-3000:]}" if process else ""
             raise AssertionError(f"gave up after {timeout} s waiting for {what}{detail}")
         time.sleep(POLL)
+
+
+@contextmanager
+def scratch_database(url: str, suffix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database beside the test one (named after it), dropped afterwards."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = f"{parsed.database}_{suffix}"
+    admin = create_engine(parsed.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield parsed.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

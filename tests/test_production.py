@@ -20,7 +20,7 @@ from bot.staff import officers
 from models import Case, Outbox
 from tests.conftest import PG_URL, SECRET, TOKEN
 from tests.helpers import fill_report
-from tests.processes import BIN, Process, flask, free_port, service_env, wait_for
+from tests.processes import BIN, Process, flask, free_port, scratch_database, service_env, wait_for
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="needs TEST_DATABASE_URL (PostgreSQL)")
 
@@ -34,16 +34,8 @@ START_SECONDS = 90
 @pytest.fixture
 def fresh_database():
     """An empty PostgreSQL database of its own (never migrated): the processes must migrate it together."""
-    url = make_url(PG_URL)
-    name = f"{url.database}_production"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_database(PG_URL, "production") as url:
+        yield url
 
 
 class Answered:
