@@ -43,6 +43,27 @@ def restore_command(directory: str, force: bool) -> None:
                f"{restored['photos']} photo record(s), {result['photo_files']} photo file(s)")
 
 
+@click.command("retention")
+@click.option("--dry-run", is_flag=True, help="only list what is past retention")
+@with_appcontext
+def retention_command(dry_run: bool) -> None:
+    """Delete what is past RETENTION_DAYS, OUTBOX_RETENTION_DAYS and AUDIT_RETENTION_DAYS (the daily job, now)."""
+    from bot import retention
+
+    services = _services()
+    if dry_run:
+        with services.db.session() as session:
+            plan = retention.due(session, services.now(), services.settings)
+    else:
+        plan = retention.purge(services.db, services.media, services.now(), services.settings)
+    verb = "would delete" if dry_run else "deleted"
+    click.echo(f"{verb} {len(plan.references)} closed case(s){': ' if plan.references else ''}"
+               f"{', '.join(plan.references)}")
+    click.echo(f"  with {plan.thread_entries} thread entries, {plan.photos} photos, {plan.fund_requests} fund "
+               f"requests, {plan.case_messages} messages and {plan.case_audit_rows} audit rows")
+    click.echo(f"{verb} {plan.delivered_messages} delivered message(s) and {plan.audit_rows} old audit row(s)")
+
+
 def register(app: Flask) -> None:
-    for command in (backup_command, restore_command):
+    for command in (backup_command, restore_command, retention_command):
         app.cli.add_command(command)
