@@ -36,6 +36,11 @@ def post_worker_init(worker):
     """With SCHEDULER_ENABLED (the default), every web process offers to run the event worker and
     the jobs; the worker lock lets exactly one of them do it. The production units set it to false
     and run `flask --app app scheduler run` beside gunicorn instead."""
+    import logging
+
+    # The service's own log lines (never case content) go to gunicorn's stderr, the journal.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     services = worker.wsgi.extensions["ccpc"]
     if services.settings.scheduler_enabled:
         from handlers import worker as background
