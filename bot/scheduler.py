@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import delete, select
 
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 
 OUTBOX_EVERY_SECONDS = 5
 DRAFTS_EVERY_MINUTES = 10
+JOB_THREADS = 3
 
 
 def expire_drafts(services: Services) -> int:
@@ -55,6 +57,17 @@ def purge_old_photos(services: Services) -> int:
     return count
 
 
+def purge_past_retention(services: Services):
+    """The daily retention purge (bot/retention.py); logs counts only."""
+    from bot import retention
+
+    done = retention.purge(services.db, services.media, services.now(), services.settings)
+    if done.anything:
+        log.info("retention: deleted %s case(s), %s delivered message(s), %s audit row(s)",
+                 len(done.references), done.delivered_messages, done.audit_rows)
+    return done
+
+
 def forget_handled_events(services: Services) -> int:
     """Webhook event ids are kept a while to recognise redeliveries, then deleted."""
     return inbox.forget_handled(services.db, services.now() - timedelta(days=inbox.KEEP_HANDLED_DAYS))
@@ -72,14 +85,19 @@ def jobs(services: Services) -> dict:
         "fund_reminders": (lambda: fund.remind_before_deadline(services), {"minutes": 5}),
         "monthly_report": (lambda: monthly_report.push_if_due(services), {"hours": 1}),
         "forget_handled_events": (lambda: forget_handled_events(services), {"hours": 6}),
+        # At night, Bangkok time: the purge may take a while and nobody is reporting.
+        "retention": (lambda: purge_past_retention(services), {"trigger": "cron", "hour": 2, "minute": 30}),
     }
 
 
 def start(services: Services) -> BackgroundScheduler:
     """Start the background scheduler in this process."""
-    scheduler = BackgroundScheduler(timezone="Asia/Bangkok")
+    # Few threads: the jobs are short, and each holds a database connection (see Settings.pool_size).
+    scheduler = BackgroundScheduler(timezone="Asia/Bangkok", executors={"default": ThreadPoolExecutor(JOB_THREADS)})
     for name, (func, every) in jobs(services).items():
-        scheduler.add_job(_logged(name, func), "interval", id=name, coalesce=True, max_instances=1, **every)
+        when = dict(every)
+        scheduler.add_job(_logged(name, func), when.pop("trigger", "interval"), id=name, coalesce=True,
+                          max_instances=1, **when)
     scheduler.start()
     log.info("scheduler started: %s", ", ".join(jobs(services)))
     return scheduler

@@ -83,7 +83,7 @@ class Services:
             raise SystemExit(problem)
         gateway = LineGateway(settings.line_channel_access_token, settings.line_api_base_url,
                               settings.line_timeout_seconds)
-        return cls(settings=settings, db=Database(settings.database_url), gateway=gateway, clock=clock or utc_now)
+        return cls(settings=settings, db=Database(settings.database_url, settings.pool_size), gateway=gateway, clock=clock or utc_now)
 
     @property
     def media(self) -> MediaStore:

@@ -85,11 +85,25 @@ class Settings:
     fund_reminder_hours_before: int = 4
     monthly_report_enabled: bool = False
     group_notice_fields: tuple[str, ...] = ("category", "district")
+    web_workers: int = 2
+    web_threads: int = 4
+    web_timeout_seconds: int = 120
+    db_pool_size: int = 0
+    retention_days: int = 0
+    outbox_retention_days: int = 30
+    audit_retention_days: int = 0
+    metrics_token: str = field(default="", repr=False)
+    metrics_dir: str = ""
 
     @property
     def shows_photos(self) -> bool:
         """LINE fetches images only over https, so photos are shown only with an https base URL."""
         return self.public_base_url.startswith("https://")
+
+    @property
+    def pool_size(self) -> int:
+        """Database connections each process keeps: one per web thread, plus the worker's and a spare."""
+        return self.db_pool_size or self.web_threads + 2
 
     @property
     def line_configured(self) -> bool:
@@ -103,7 +117,7 @@ ENV = {
     "LINE_CHANNEL_ACCESS_TOKEN": ("line_channel_access_token", str),
     "LINE_API_BASE_URL": ("line_api_base_url", str),
     "LINE_TIMEOUT_SECONDS": ("line_timeout_seconds", float),
-    "DATABASE_URL": ("database_url", str),
+    "DATABASE_URL": ("database_url", lambda v: database_url(v)),
     "HOST": ("host", str),
     "PORT": ("port", int),
     "CENTRE_NAME": ("centre_name", str),
@@ -133,7 +147,25 @@ ENV = {
     "FUND_REMINDER_HOURS_BEFORE": ("fund_reminder_hours_before", int),
     "MONTHLY_REPORT_ENABLED": ("monthly_report_enabled", _bool),
     "GROUP_NOTICE_FIELDS": ("group_notice_fields", _notice_fields),
+    "WEB_WORKERS": ("web_workers", int),
+    "WEB_THREADS": ("web_threads", int),
+    "WEB_TIMEOUT_SECONDS": ("web_timeout_seconds", int),
+    "DB_POOL_SIZE": ("db_pool_size", int),
+    "RETENTION_DAYS": ("retention_days", int),
+    "OUTBOX_RETENTION_DAYS": ("outbox_retention_days", int),
+    "AUDIT_RETENTION_DAYS": ("audit_retention_days", int),
+    "METRICS_TOKEN": ("metrics_token", str),
+    # Read by prometheus_client itself too: where each process writes its counts (several processes).
+    "PROMETHEUS_MULTIPROC_DIR": ("metrics_dir", str),
 }
+
+
+def database_url(url: str) -> str:
+    """The URL as SQLAlchemy wants it: `postgres://` (Heroku-style) and `postgresql://` both mean psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
 
 
 def from_env(environ: dict[str, str] | None = None, dotenv: bool = True) -> Settings:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -132,16 +133,28 @@ def outbox_send() -> None:
 
 @scheduler_cli.command("run")
 def scheduler_run() -> None:
-    """Handle webhook events and run the periodic jobs in this process until stopped (beside gunicorn)."""
+    """Handle webhook events and run the periodic jobs in this process until stopped (beside gunicorn).
+
+    Only one process of an installation does the work (a database lock): started twice, the second
+    waits and takes over when the first stops. SIGTERM (systemd's stop) ends it cleanly.
+    """
+    import logging
+    import signal
+    import threading
+
     from handlers import worker
 
-    worker.start(_services())
-    click.echo("event worker and scheduler running; Ctrl+C to stop")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not one line per job run
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    running = worker.start(_services())
+    click.echo("worker process up (it works while it holds the worker lock); Ctrl+C to stop")
     try:
-        while True:
-            time.sleep(3600)
+        stopping.wait()
     except KeyboardInterrupt:
         pass
+    running.stop()
 
 
 @groups_cli.command("invite")

@@ -9,10 +9,12 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 from sqlalchemy import text
 
+from bot.core import metrics
 from bot.line import inbox, webhook_body
 
 log = logging.getLogger(__name__)
@@ -28,8 +30,12 @@ def signature_ok(secret: str, body: bytes, signature: str) -> bool:
 @bp.post("/callback")
 def callback() -> Response:
     services = current_app.extensions["ccpc"]
+    started = time.perf_counter()
+    g.events_stored = 0
     with services.webhooks.answering():  # this process's event worker waits while LINE waits
-        return _store_events(services)
+        response = _store_events(services)
+    metrics.webhook_answered(response.status_code, time.perf_counter() - started, g.events_stored)
+    return response
 
 
 def _store_events(services) -> Response:
@@ -53,6 +59,7 @@ def _store_events(services) -> Response:
     except Exception:  # noqa: BLE001 - not stored, so not acknowledged: LINE delivers it again
         log.exception("could not store %s webhook event(s)", len(batch))
         return Response("temporarily unavailable\n", 503)
+    g.events_stored = stored
     if stored:
         services.events_waiting.set()  # the event worker answers; LINE gets its 200 now
     if stored < len(batch):

@@ -1,6 +1,8 @@
 """The background worker: handles stored webhook events and runs the periodic jobs.
 
-Exactly one process runs it (`python app.py`, or `flask --app app scheduler run` beside gunicorn).
+Exactly one process runs it (`python app.py`, or `flask --app app scheduler run` beside gunicorn):
+the one holding the installation's worker lock (bot/core/locks.py). Any other process that starts
+it waits quietly and takes over within LOCK_RETRY_SECONDS when the holder dies.
 The webhook only stores events and wakes the worker; handling them, answering the person and
 alerting the officers happen here, one event at a time in arrival order, so two messages from
 one principal are never handled out of order or at the same time.
@@ -10,7 +12,9 @@ from __future__ import annotations
 import logging
 import threading
 
+from bot.core.locks import ProcessLock
 from bot.line import inbox
+from bot.line.wakeup import Listener
 from bot.photos import pipeline as photos
 from bot.services import Services
 from handlers import events
@@ -26,6 +30,8 @@ YIELD_SECONDS = 0.02  # the longest the worker waits for this process's webhooks
 FLOOD_BACKLOG = 50
 FLOOD_GAP_SECONDS = 0.01
 FLOOD_YIELD_SECONDS = 0.25
+LOCK_NAME = "worker"
+LOCK_RETRY_SECONDS = 2.0  # how soon a waiting process notices that the holder died
 
 
 def drain(services: Services) -> int:
@@ -87,10 +93,78 @@ class EventWorker:
             waiting.clear()
 
 
-def start(services: Services, jobs: bool = True) -> EventWorker:
-    """Start the event worker and, unless `jobs` is False, the periodic jobs, in this process."""
+class LockedWorker:
+    """Runs the event worker (and the jobs) only while this process holds the worker lock.
+
+    Waiting is quiet: one log line when it starts waiting, one when it takes over.
+    """
+
+    def __init__(self, services: Services, jobs: bool = True, retry_seconds: float = LOCK_RETRY_SECONDS):
+        self.services, self.jobs, self.retry_seconds = services, jobs, retry_seconds
+        self.lock = ProcessLock(services.db.url, LOCK_NAME)
+        self.running = threading.Event()  # set while this process does the work
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="worker-lock", daemon=True)
+
+    def start(self) -> "LockedWorker":
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        said_waiting = said_unreachable = False
+        while not self._stopping.is_set():
+            try:
+                got = self.lock.try_acquire()
+            except Exception as error:  # noqa: BLE001 - the database is away: wait for it, quietly
+                if not said_unreachable:
+                    log.warning("worker lock: database unreachable (%s); trying again", type(error).__name__)
+                said_unreachable = True
+                self._stopping.wait(self.retry_seconds)
+                continue
+            said_unreachable = False
+            if not got:
+                if not said_waiting:
+                    log.info("another process runs the event worker and the jobs; this one waits to take over")
+                said_waiting = True
+                self._stopping.wait(self.retry_seconds)
+                continue
+            said_waiting = False
+            self._work_while_held()
+        self.lock.release()
+
+    def _work_while_held(self) -> None:
+        log.info("worker lock taken: this process handles the events%s", " and runs the jobs" if self.jobs else "")
+        parts = _start_parts(self.services, self.jobs)
+        self.running.set()
+        try:
+            while not self._stopping.wait(self.retry_seconds):
+                if not self.lock.still_held():
+                    log.warning("worker lock lost (database connection closed); stopping until it is taken again")
+                    break
+        finally:
+            self.running.clear()
+            for stop in reversed(parts):
+                stop()
+
+
+def _start_parts(services: Services, jobs: bool) -> list:
+    """Start the event worker, its listener and the scheduler; returns how to stop each."""
+    stops = []
     if jobs:
         from bot import scheduler
 
-        scheduler.start(services)
-    return EventWorker(services).start()
+        periodic = scheduler.start(services)
+        stops.append(lambda: periodic.shutdown(wait=False))
+    if Listener.useful(services.db.url):
+        stops.append(Listener(services.db.url, services.events_waiting).start().stop)
+    stops.append(EventWorker(services).start().stop)
+    return stops
+
+
+def start(services: Services, jobs: bool = True) -> LockedWorker:
+    """Handle events and, unless `jobs` is False, run the periodic jobs, whenever this process holds the lock."""
+    return LockedWorker(services, jobs).start()

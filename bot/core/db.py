@@ -6,20 +6,29 @@ from collections import Counter
 from contextlib import contextmanager
 from typing import Iterator
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.private_files import private_sqlite
-from config.settings import PROJECT_ROOT
+from bot.core import locks
+from config.settings import PROJECT_ROOT, database_url
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 SQLITE_BUSY_SECONDS = 30
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets the settings that let several threads share it."""
+DEFAULT_POOL_SIZE = 6  # Settings.pool_size with the default WEB_THREADS
+
+
+def make_engine(url: str, pool_size: int = DEFAULT_POOL_SIZE) -> Engine:
+    """An engine for `url`; SQLite gets the settings that let several threads share it.
+
+    On PostgreSQL each process keeps at most `pool_size` connections (no overflow), so the
+    installation's total is known in advance: see the README's "Connections" paragraph.
+    """
+    url = database_url(url)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -28,9 +37,8 @@ def make_engine(url: str) -> Engine:
                                hide_parameters=True)  # a failing statement never logs what a person wrote
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=0, pool_timeout=30,
+                         hide_parameters=True)
 
 
 MAX_ID_DIGITS = 18  # fits a 64-bit integer; a longer "id" in a crafted button names no row
@@ -108,9 +116,9 @@ def _run_together(connection, writes: list[_Write]) -> None:
 class Database:
     """Owns the engine; hands out sessions that roll back unless the caller commits."""
 
-    def __init__(self, url: str):
-        self.url = url
-        self.engine = make_engine(url)
+    def __init__(self, url: str, pool_size: int = DEFAULT_POOL_SIZE):
+        self.url = database_url(url)
+        self.engine = make_engine(url, pool_size)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = threading.Lock()
         self._waiting_lock = threading.Lock()
@@ -125,12 +133,15 @@ class Database:
         finally:
             session.close()  # rolls back what was not committed; loaded objects stay readable
 
-    def write_together(self, statement, parameters: list[dict] | None = None, key: str | None = None) -> int:
+    def write_together(self, statement, parameters: list[dict] | None = None, key: str | None = None,
+                       notify: str | None = None) -> int:
         """Run one short write, committed together with other threads' concurrent ones; the rows written.
 
         One commit (one flush to disk) serves every write waiting at that moment: the thread that
         gets the lock first writes them all in one transaction, the others wait for its result.
         A failure fails every write of that transaction, so nobody is told "stored" wrongly.
+        With `notify` (PostgreSQL), listeners on that channel are woken when rows were written:
+        NOTIFY is sent in the same transaction, so it arrives exactly when the rows are visible.
         """
         mine = _Write(statement, parameters, key)
         with self._waiting_lock:
@@ -143,6 +154,8 @@ class Database:
                     with self.engine.begin() as connection:
                         for group in _same_statement(batch):
                             _run_together(connection, group)
+                        if notify and connection.dialect.name == "postgresql" and any(w.rowcount for w in batch):
+                            connection.execute(text("SELECT pg_notify(:channel, '')"), {"channel": notify})
                 except Exception as error:  # noqa: BLE001 - handed to every caller of this batch
                     for write in batch:
                         write.error = error
@@ -153,10 +166,14 @@ class Database:
         return mine.rowcount
 
     def upgrade(self) -> None:
-        """Apply every Alembic migration that this database has not seen yet."""
+        """Apply every Alembic migration that this database has not seen yet.
+
+        Any number of processes may call this at once (gunicorn workers starting together): a
+        database lock lets one migrate while the others wait, then find nothing left to do.
+        """
         from alembic import command
 
-        with self.engine.begin() as connection:
+        with self.engine.begin() as connection, locks.migration_lock(connection):
             config = alembic_config(self.url)
             config.attributes["connection"] = connection
             command.upgrade(config, "head")

@@ -16,6 +16,8 @@ from linebot.v3.messaging import (
 )
 from linebot.v3.messaging.exceptions import ApiException
 
+from bot.core import metrics
+
 log = logging.getLogger(__name__)
 
 LINE_API_HOST = "https://api.line.me"
@@ -141,6 +143,13 @@ class LineGateway:
 
 def _classify(exc: Exception) -> SendResult:
     """5xx, 429, timeouts and lost connections are worth retrying; other 4xx never are."""
+    result = _classified(exc)
+    if not result.ok:
+        metrics.line_error(result.status)
+    return result
+
+
+def _classified(exc: Exception) -> SendResult:
     if isinstance(exc, LineNotConfigured):
         return SendResult("retry", None, str(exc))
     if isinstance(exc, ApiException):

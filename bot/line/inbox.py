@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.db import Database, insert_for
+from bot.line import wakeup
 from models import WebhookEvent
 
 KEEP_HANDLED_DAYS = 7  # LINE redelivers for far less than this; the ids are kept to recognise them
@@ -27,7 +28,8 @@ def store(db: Database, events: list[dict], now: datetime) -> int:
              "event_type": str(e.get("type"))[:40], "payload": json.dumps(e, ensure_ascii=False),
              "received_at": now} for e in events]
     # Under load, webhooks share one commit and one INSERT; each counts its rows by their event id.
-    return db.write_together(_insert_new(db.engine.dialect.name), rows, key="webhook_event_id")
+    return db.write_together(_insert_new(db.engine.dialect.name), rows, key="webhook_event_id",
+                             notify=wakeup.CHANNEL)  # wakes the event worker in whichever process it runs
 
 
 @cache

@@ -199,13 +199,14 @@ def on_unsent(session: Session, message_id: str, media, now: datetime) -> bool:
     if photo is None:
         return False
     forget_in_draft(session, photo.line_user_id, message_id)
-    _drop_file(session, photo, media)
+    drop_file(session, photo, media)
     photo.status = "unsent"
     outbox.withdraw_images(session, media_folder(photo), now, image_only=PHOTO_PURPOSES)
     return True
 
 
-def _drop_file(session: Session, photo: Photo, media) -> None:
+def drop_file(session: Session, photo: Photo, media) -> None:
+    """Forget a photo's files, deleting them from disk unless another photo record shares them."""
     names = (photo.file_name, photo.preview_name)
     photo.file_name = photo.preview_name = None
     if names[0] is None:
@@ -222,7 +223,7 @@ def purge_closed(session: Session, media, closed_before: datetime) -> int:
     rows = list(session.scalars(select(Photo).join(Case, Photo.case_id == Case.id).where(
         Case.state == "closed", Case.closed_at < closed_before, Photo.file_name.is_not(None))))
     for photo in rows:
-        _drop_file(session, photo, media)
+        drop_file(session, photo, media)
         photo.status = "purged"
     return len(rows)
 
@@ -230,5 +231,5 @@ def purge_closed(session: Session, media, closed_before: datetime) -> int:
 def discard_unfiled(session: Session, user_id: str, media) -> None:
     """Photos of a draft that was cancelled or expired are deleted with it."""
     for photo in session.scalars(select(Photo).where(Photo.line_user_id == user_id, Photo.case_id.is_(None))):
-        _drop_file(session, photo, media)
+        drop_file(session, photo, media)
         session.delete(photo)
