@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base
+from models.base import Base, partial
 from models.people import Officer
 
 
@@ -23,7 +23,15 @@ class Case(Base):
     """A filed incident report: the centre's protection case."""
 
     __tablename__ = "protection_case"
-    __table_args__ = (UniqueConstraint("year_be", "number", name="uq_case_year_number"),)
+    __table_args__ = (
+        UniqueConstraint("year_be", "number", name="uq_case_year_number"),
+        # เรื่องค้าง (oldest first), the escalation and reminder jobs: open cases only
+        Index("ix_case_open", "filed_at", "id", **partial("state <> 'closed'")),
+        # a principal's own open cases, looked up for each message outside the form
+        Index("ix_case_reporter_open", "reporter_line_user_id", "id", **partial("state <> 'closed'")),
+        Index("ix_case_state_filed", "state", "filed_at", "id"),  # a list by state, newest first, paged
+        Index("ix_case_filed_at", "filed_at"),  # a month's or a fiscal year's cases for the summary
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year_be: Mapped[int]
@@ -68,6 +76,8 @@ class CaseEntry(Base):
     """One line of a case's thread: a message either way, a note, a state change, a photo."""
 
     __tablename__ = "case_entry"
+    # the summary counts referrals among a period's state changes
+    __table_args__ = (Index("ix_case_entry_state_changes", "at", **partial("kind = 'state'")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("protection_case.id"), index=True)
@@ -118,7 +128,8 @@ class FundRequest(Base):
     """A request to the student aid fund for one student of a case; amounts come from the schedule."""
 
     __tablename__ = "fund_request"
-    __table_args__ = (UniqueConstraint("case_id", "student_key", name="uq_fund_request_case_student"),)
+    __table_args__ = (UniqueConstraint("case_id", "student_key", name="uq_fund_request_case_student"),
+                      Index("ix_fund_request_paid", "paid_on", **partial("status = 'paid'")))  # aid paid in a period
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("protection_case.id"), index=True)

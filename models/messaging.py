@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import Base, partial
 
 
 class Draft(Base):
@@ -70,11 +70,14 @@ class WebhookEvent(Base):
     """
 
     __tablename__ = "webhook_event"
-    __table_args__ = (Index("ix_webhook_event_pending", "handled_at", "id"),)
+    __table_args__ = (Index("ix_webhook_event_pending", "handled_at", "id"),
+                      # a chat's waiting events, in order, for the worker that holds the chat
+                      Index("ix_webhook_event_chat_pending", "chat_key", "id", **partial("handled_at IS NULL")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     webhook_event_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     event_type: Mapped[str] = mapped_column(String(40))
+    chat_key: Mapped[str | None] = mapped_column(String(64))  # the group, room or user: events of one are handled in order
     payload: Mapped[str | None] = mapped_column(Text)  # the event's JSON; cleared once handled
     received_at: Mapped[datetime]
     handled_at: Mapped[datetime | None]
@@ -85,7 +88,8 @@ class Outbox(Base):
     """A message to LINE stored with the change it announces and sent after commit."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),
+                      Index("ix_outbox_pending", "id", **partial("status = 'pending'")))  # due rows among millions sent
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))  # "reply" or "push"

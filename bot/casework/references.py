@@ -1,4 +1,4 @@
-"""Case references as people type them: "0001/2569", "1/2569", "#1", "1/69"."""
+"""Case references as people type them: "0001/2569", "1/2569", "#1", "1/69", "123456/2569"."""
 from __future__ import annotations
 
 import re
@@ -11,7 +11,10 @@ from bot.core.thai_dates import BANGKOK, be_year
 from models import Case
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-REFERENCE = re.compile(r"#?\s*(\d{1,5})(?:\s*/\s*(\d{2}|\d{4}))?")
+# A year has no more than about 100,000 cases in one office, but a national deployment has more:
+# the number may have any length (what a number column holds is checked when looking it up).
+REFERENCE = re.compile(r"#?\s*(\d+)(?:\s*/\s*(\d{2}|\d{4}))?")
+LARGEST_NUMBER = 2**31 - 1  # the case number column is a 32-bit integer on PostgreSQL
 
 
 def looks_like(text: str) -> bool:
@@ -20,11 +23,17 @@ def looks_like(text: str) -> bool:
 
 
 def parse(text: str, now: datetime) -> tuple[int, int] | None:
-    """(number, BE year) from a typed reference; without a year it is this year's case."""
+    """(number, BE year) from a typed reference; without a year it is this year's case.
+
+    None if it is not a reference, or names a number no case can have.
+    """
     match = REFERENCE.fullmatch(text.strip().translate(_THAI_DIGITS))
     if not match:
         return None
-    number, year = int(match.group(1)), match.group(2)
+    digits, year = match.group(1).lstrip("0") or "0", match.group(2)
+    if len(digits) > len(str(LARGEST_NUMBER)) or int(digits) > LARGEST_NUMBER:
+        return None  # no case has such a number (and PostgreSQL would refuse to look for it)
+    number = int(digits)
     if year is None:
         return number, be_year(now.astimezone(BANGKOK))
     year_be = int(year)
