@@ -117,7 +117,7 @@ def test_with_several_open_cases_the_principal_picks_which(app, services, line):
     file_report(principal, first_time=False)
     principal.says("ขอเพิ่มข้อมูลค่ะ")
     assert "ข้อความนี้เกี่ยวกับเรื่องใด" in principal.last_text()
-    assert principal.quick_reply_labels() == ["0002/2569", "0001/2569"]
+    assert principal.quick_reply_labels() == ["0002/2569", "0001/2569", "ยกเลิก"]
     principal.taps("0001/2569")
     assert "ในเรื่อง 0001/2569 แล้ว" in principal.last_text()
     (entry,) = entries(services, "from_reporter")

@@ -182,7 +182,8 @@ def test_a_principal_asks_the_fund_and_follows_every_step(app, services, clock, 
     officer.taps(f"คำขอ {request.id}")
     officer.taps("จ่ายเงินแล้ว")
     officer.says("พรุ่งนี้")
-    assert "อ่านวันที่ไม่ออก" in officer.last_text()
+    assert "จ่ายเงินวันที่ใด" in officer.last_text() and "วันนี้" in officer.quick_reply_labels()
+    assert _requests(services)[0].status == "approved"
     officer.taps("วันนี้")
     assert "จ่ายเงินกองทุน" in principal.last_text() and "22 พฤศจิกายน 2569" in principal.last_text()
     assert _requests(services)[0].status == "paid"

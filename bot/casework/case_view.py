@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from bot.line import messages as m
 from bot.core.texts import say
+from bot.dialogue import payloads
 from bot.casework.states import STATES
 from config.categories import display_name
 from models import Case, CaseEntry
@@ -48,9 +49,9 @@ def officer_alert(case) -> dict:
 
 def alert_buttons(case) -> list[dict]:
     """Buttons under an alert: take the case, answer the reporter, read everything, or phone."""
-    actions = [("primary", m.postback_button("รับเรื่อง", f"v1:take:{case.id}", f"รับเรื่อง {case.reference}")),
-               ("secondary", m.postback_button("ตอบกลับ", f"v1:reply:{case.id}")),
-               ("secondary", m.postback_button("รายละเอียด", f"v1:detail:{case.id}:1")),
+    actions = [("primary", m.postback_button("รับเรื่อง", payloads.Take(case.id).data, f"รับเรื่อง {case.reference}")),
+               ("secondary", m.postback_button("ตอบกลับ", payloads.Reply(case.id).data)),
+               ("secondary", m.postback_button("รายละเอียด", payloads.Detail(case.id).data)),
                ("link", m.call_button("โทรหาผู้รายงาน", case.reporter_phone))]
     return [{"type": "button", "style": style, "height": "sm", "action": action} for style, action in actions]
 

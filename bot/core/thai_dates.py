@@ -267,3 +267,10 @@ def parse_datetime(text: str, now: datetime) -> datetime:
     result = datetime.combine(_resolve_day(day, clock, now), clock, tzinfo=BANGKOK)
     _check_range(result, now)
     return result
+
+
+def parse_date(text: str, now: datetime) -> date:
+    """A day as typed ("วันนี้", "เมื่อวาน", "20/11/2569"); the time of day does not matter here."""
+    if re.sub(r"\s", "", (text or "").lower()) in ("วันนี้", "today"):
+        return now.astimezone(BANGKOK).date()
+    return parse_datetime(f"{text} 00.01", now).astimezone(BANGKOK).date()
