@@ -18,7 +18,7 @@ from bot.dialogue.answers import Answer, normalise
 from bot.fund import chat as fund_chat
 from bot.intake import cases, form_engine
 from bot.line import messages as m
-from bot.staff import officers
+from bot.staff import groups, officers
 from config.settings import Settings
 
 MENU_BUTTONS = ("แจ้งเหตุ", "สถานะ", "เมนู")
@@ -180,6 +180,19 @@ def outside_any_flow(msg: Message) -> list[dict]:
     if msg.answer.kind == "image":
         return [m.text(say("photo_outside_form"), menu_buttons())]
     return [m.text(say("not_understood"), menu_buttons())]
+
+
+def in_group(turn: Turn, group_id: str, text: str) -> list[dict] | None:
+    """The staff group: a registration code registers it; a command gets a one-line hint, never case data."""
+    registered = groups.on_group_text(turn.session, group_id, turn.user_id, text, turn.now)
+    if registered is not None:
+        return registered
+    answer = Answer("text", text)
+    words = normalise(text)
+    command = officer_desk.is_command_for_officer(answer) or words in COMMANDS or words in officer_desk.OFFICER_WORDS
+    if command and groups.is_registered(turn.session, group_id):
+        return [m.text(say("group_use_private_chat"))]
+    return None  # other chatter in the group is not for the bot
 
 
 def greet(turn: Turn) -> list[dict]:

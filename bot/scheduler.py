@@ -16,6 +16,7 @@ from bot.line import inbox
 from bot.paperwork import monthly_report
 from bot.photos import pipeline as photos
 from bot.services import Services
+from bot.staff import menus
 from models import Draft, ExpiredDraftNotice
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,8 @@ def jobs(services: Services) -> dict:
         "fund_reminders": (lambda: fund.remind_before_deadline(services), {"minutes": 5}),
         "monthly_report": (lambda: monthly_report.push_if_due(services), {"hours": 1}),
         "forget_handled_events": (lambda: forget_handled_events(services), {"hours": 6}),
+        "officer_menus": (lambda: menus.sync(services), {"minutes": 5}),
+        "tell_waiting_principals": (lambda: deadlines.tell_waiting_principals(services), {"minutes": 1}),
     }
 
 

@@ -13,6 +13,7 @@ import threading
 from bot.line import inbox
 from bot.photos import pipeline as photos
 from bot.services import Services
+from bot.staff import menus
 from handlers import events
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ def drain(services: Services) -> int:
             services.send_claimed(queued)
             images = images or (event.get("message") or {}).get("type") == "image"
             handled += 1
+        menus.sync(services)  # an officer who just linked their LINE gets the officers' menu (no-op otherwise)
         if images:  # after the answers: fetching photos is the slow part
             photos.fetch_due(services)
             services.send_outbox()  # what the photos queued (notices, images for officers)

@@ -52,7 +52,7 @@ def add_to_case(turn, answer: Answer) -> list[dict] | None:
     window = timedelta(days=turn.settings.closed_case_messages_days)
     if closed[0].closed_at and turn.now - closed[0].closed_at <= window:
         return _add(turn, closed[0], held)
-    return chat_state.begin(turn, CLOSED_OR_NEW, data={"held": held, "cases": [c.id for c in closed]})
+    return chat_state.begin(turn, FLOWS["closed_or_new"], data={"held": held, "cases": [c.id for c in closed]})
 
 
 def _add(turn, case: Case, held: dict) -> list[dict]:
