@@ -49,6 +49,7 @@ class Step:
     what: str = "คำตอบ"  # what a choices-only step asks for, named when a sticker or photo comes instead
     numbers: bool = True  # typed numbers pick choices (off where numbers are real answers, e.g. grades)
     buttons: Callable = _none  # (chat) -> buttons that are not choices (LINE's date picker)
+    echo: Callable | None = None  # (chat) -> what was understood, said at once before the next question
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def handle(chat: Chat, answer: Answer) -> list[dict]:
     except Invalid as problem:
         chat.store.save(progress)
         return ask(chat, str(problem))
-    return _enter(chat, _next(chat, step))
+    return _enter(chat, _next(chat, step), step.echo(chat) if step.echo else None)
 
 
 def ask(chat: Chat, prefix: str | None = None) -> list[dict]:

@@ -5,6 +5,8 @@ typed answer is read, the choices it offers, whether "ข้าม" is allowed, 
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.core.districts import canonical_district
 from bot.core.texts import say
 from bot.core.thai_dates import BANGKOK, DateParseError, parse_datetime
@@ -148,7 +150,8 @@ STEPS: tuple[Step, ...] = (
     Step("category_other", group="category", parse=text_answer(100, "ประเภทของเหตุโดยย่อ")),
     Step("subject", group="subject", parse=text_answer(200, "เรื่องของรายงาน"), choices=subject_choices,
          values=lambda chat: {"suggestion": suggested_subject(chat.answers)}),
-    Step("occurred_at", group="occurred_at", parse=parse_occurred_at, buttons=occurred_picker),
+    Step("occurred_at", group="occurred_at", parse=parse_occurred_at, buttons=occurred_picker, values=occurred_values,
+         echo=lambda chat: say("date_understood", occurred_at=datetime.fromisoformat(chat.answers["occurred_at"]))),
     Step("facts", group="facts", parse=text_answer(2000, "สรุปเหตุการณ์ข้อเท็จจริง")),
     Step("initial_help", group="initial_help", parse=text_answer(2000, "การช่วยเหลือเบื้องต้น"), optional=True),
     Step("source_name", group="source", parse=parse_source_name, next=after_source_name,
