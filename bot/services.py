@@ -12,6 +12,7 @@ from bot.core import signed_urls
 from bot.core.db import Database
 from bot.line.gateway import LineGateway
 from bot.photos.media_store import MediaStore
+from bot.core import texts
 from config.settings import INSTANCE_DIR, Settings
 
 
@@ -74,6 +75,7 @@ class Services:
         if not settings.secret_key:  # links must survive restarts: keep a generated key in instance/
             secret = signed_urls.load_or_create_secret(INSTANCE_DIR).hex()
             settings = replace(settings, secret_key=secret)
+        texts.configure(settings.centre_name)
         gateway = LineGateway(settings.line_channel_access_token, settings.line_api_base_url,
                               settings.line_timeout_seconds)
         return cls(settings=settings, db=Database(settings.database_url), gateway=gateway, clock=clock or utc_now)

@@ -38,7 +38,7 @@ def test_documents_in_line_need_a_public_address(app, services, line):
     officer = add_officer(services, line)
     file_report(line.user())
     officer.says("เอกสาร 0001/2569")
-    assert "PUBLIC_BASE_URL" in officer.last_text()
+    assert "PUBLIC_BASE_URL" not in officer.last_text() and "ผู้ดูแลระบบ" in officer.last_text()
 
 
 def test_document_links_in_line_are_signed_and_expire(database_url, line, clock, tmp_path):

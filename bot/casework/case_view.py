@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from bot.line import messages as m
 from bot.core.texts import say
 from bot.dialogue import payloads
+from bot.casework.actions import DESTINATIONS
 from bot.casework.states import STATES
 from config.categories import display_name
 from models import Case, CaseEntry
@@ -39,7 +40,7 @@ def officer_alert(case) -> dict:
     bubble = {
         "type": "bubble",
         "header": {"type": "box", "layout": "vertical", "backgroundColor": "#B71C1C", "contents": [
-            {"type": "text", "text": f"แจ้งเหตุใหม่ เลขที่ {case.reference}", "weight": "bold", "color": "#FFFFFF"}]},
+            {"type": "text", "text": say("officer_alert_header", case=case), "weight": "bold", "color": "#FFFFFF"}]},
         "body": {"type": "box", "layout": "vertical", "spacing": "xs", "contents": rows},
         "footer": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": alert_buttons(case)},
     }
@@ -75,7 +76,8 @@ def case_details(session, case, page: int = 1) -> tuple[str, bool]:
 def _entry_line(entry) -> str:
     officer_name = entry.officer.name if entry.officer else "เจ้าหน้าที่"
     who = {"reporter": "ผู้รายงาน", "system": "ระบบ"}.get(entry.author, officer_name)
-    line = say(f"entry_{entry.kind}", entry=entry, who=who, states=STATES, text=excerpt(entry.text or "", 400))
+    line = say(f"entry_{entry.kind}", entry=entry, who=who, states=STATES, text=excerpt(entry.text or "", 400),
+               destinations=DESTINATIONS)
     return " ".join(line.split())
 
 
