@@ -1,25 +1,36 @@
-"""What officers type and tap: commands by table, button payloads by table, and reply mode."""
+"""What officers type and tap: one command table (OFFICER_COMMANDS), one table of button payloads (BUTTONS)."""
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
 
 from sqlalchemy import select
 
+from bot import officer_flows as flows
 from bot.casework import actions as casework
-from bot.dialogue import chat_state
-from bot.fund import chat as fund_chat
-from bot.paperwork import case_documents as paperwork
-from bot.photos import pipeline as photos
 from bot.casework import references
-from bot.line import messages as m
-from bot.staff.officers import active_officers
-from bot.core.db import by_id
-from bot.dialogue.answers import Answer, normalise, page_number
 from bot.casework.case_view import case_details, open_cases
 from bot.core import access
 from bot.core.texts import say
+from bot.dialogue import payloads as p
+from bot.dialogue.answers import Answer, normalise
+from bot.fund import chat as fund_chat
+from bot.fund import aid as fund
+from bot.line import messages as m
+from bot.paperwork import case_documents as paperwork
+from bot.photos import pipeline as photos
 from models import AuditLog, Case, Officer
 
 TEXT_LIMIT = 2000
-WAITING_KINDS = ("reply", "note", "close", "refer", "fund_refused", "fund_paid")
+
+
+@dataclass(frozen=True)
+class Command:
+    """One thing an officer can type; with `needs_case` its second word names the case (0001/2569, #1)."""
+
+    run: Callable  # needs_case: (turn, officer, case, rest); else (turn, officer, rest)
+    needs_case: bool = True
+    also_principal: bool = False  # the same word alone means something to principals too
 
 
 def officer_of(session, user_id: str) -> Officer | None:
@@ -27,30 +38,62 @@ def officer_of(session, user_id: str) -> Officer | None:
     return session.scalars(select(Officer).where(Officer.line_user_id == user_id, Officer.active.is_(True))).first()
 
 
-def is_officer_command(answer: Answer) -> bool:
-    """Whether the text looks like an officer command (so non-officers get a polite refusal)."""
+def _split(answer: Answer) -> tuple[Command | None, list[str]]:
     if answer.kind != "text":
-        return False
+        return None, []
     words = answer.words.split(" ", 2)
-    if words[0] in LIST_COMMANDS:
-        return len(words) == 1 and words[0] != "กองทุน"  # "กองทุน" alone is also the principals' word
-    return words[0] in COMMANDS and len(words) >= 2 and references.looks_like(words[1])
+    return OFFICER_COMMANDS.get(words[0]), words
+
+
+def is_officer_command(answer: Answer) -> bool:
+    """Whether the text is shaped like an officer command (so others get a polite refusal)."""
+    command, words = _split(answer)
+    if command is None:
+        return False
+    if command.needs_case:
+        return len(words) >= 2 and references.looks_like(words[1])
+    return not (command.also_principal and len(words) == 1)
+
+
+def is_command_for_officer(answer: Answer) -> bool:
+    """Whether an officer's text is one of their commands (a case command needs its case named)."""
+    command, words = _split(answer)
+    if command is None:
+        return False
+    return not command.needs_case or (len(words) >= 2 and references.looks_like(words[1]))
+
+
+def is_principal_word(answer: Answer) -> bool:
+    """An officer command that, typed by a principal, is theirs (สถานะ 0001/2569: their own cases)."""
+    command, words = _split(answer)
+    return command is not None and words[0] == "สถานะ"
 
 
 def on_command(turn, officer: Officer, answer: Answer) -> list[dict]:
     """Run a typed officer command such as "รับเรื่อง 0001/2569"."""
-    words = answer.words.split(" ", 2)
-    if words[0] in LIST_COMMANDS:
-        return LIST_COMMANDS[words[0]](turn)
+    command, words = _split(answer)
+    rest = " ".join(words[2:] if command.needs_case else words[1:]).strip()
+    if not command.needs_case:
+        return command.run(turn, officer, rest)
     case = references.find(turn.session, words[1], turn.now)
     if case is None:
         return [m.text(say("case_not_found", typed=words[1]))]
-    rest = words[2].strip() if len(words) > 2 else ""
-    return COMMANDS[words[0]](turn, officer, case, rest)
+    return command.run(turn, officer, case, rest)
 
 
-def open_cases_reply(turn) -> list[dict]:
+def officer_help(turn, officer=None, rest: str = "", prefix: str | None = None) -> list[dict]:
+    """Every officer command, as the README lists them."""
+    body = say("officer_menu", centre=turn.settings.centre_name)
+    return [m.text(f"{prefix}\n\n{body}" if prefix else body, [m.say_button("เรื่องค้าง"), m.say_button("กองทุน")])]
+
+
+def open_cases_reply(turn, officer=None, rest: str = "") -> list[dict]:
     return m.texts(open_cases(turn.session, turn.now, turn.settings))
+
+
+def web_sign_in(turn, officer=None, rest: str = "") -> list[dict]:
+    """How to reach the web console; the sign-in code itself is typed as "เข้าระบบ CODE"."""
+    return [m.text(say("web_sign_in", base_url=turn.settings.public_base_url))]
 
 
 def _take(turn, officer, case, rest):
@@ -59,13 +102,13 @@ def _take(turn, officer, case, rest):
 
 def _reply(turn, officer, case, rest):
     if not rest:
-        return _start_waiting(turn, officer, case, "reply")
+        return flows.begin(turn, officer, flows.REPLY, case_id=case.id)
     return casework.relay_to_reporter(turn.session, case, officer, rest[:TEXT_LIMIT], turn.now)
 
 
 def _note(turn, officer, case, rest):
     if not rest:
-        return _start_waiting(turn, officer, case, "note")
+        return flows.begin(turn, officer, flows.NOTE, case_id=case.id)
     return casework.note(turn.session, case, officer, rest[:TEXT_LIMIT], turn.now)
 
 
@@ -80,7 +123,7 @@ def _state(turn, officer, case, rest):
 
 def _close(turn, officer, case, rest):
     if not rest:
-        return _start_waiting(turn, officer, case, "close")
+        return flows.begin(turn, officer, flows.CLOSE, case_id=case.id)
     return casework.change_state(turn.session, case, officer, "closed", turn.now, summary=rest[:TEXT_LIMIT])
 
 
@@ -89,20 +132,15 @@ def _reopen(turn, officer, case, rest):
 
 
 def _handover(turn, officer, case, rest):
-    others = [o for o in active_officers(turn.session) if o.id != case.owner_officer_id]
-    buttons = [m.postback_button(o.name, f"v1:handover:{case.id}:{o.id}", f"โอนให้ {o.name}") for o in others[:12]]
-    return [m.text(say("handover_pick", case=case), buttons + [m.say_button("ยกเลิก")])]
+    return flows.begin(turn, officer, flows.HANDOVER, case_id=case.id)
 
 
 def _refer(turn, officer, case, rest):
-    buttons = [m.postback_button(casework.DESTINATION_LABELS[key], f"v1:refer:{case.id}:{key}", label)
-               for key, label in casework.DESTINATIONS.items()]
-    return [m.text(say("refer_pick", case=case, destinations=casework.DESTINATIONS), buttons + [m.say_button("ยกเลิก")])]
+    return flows.begin(turn, officer, flows.REFER, case_id=case.id)
 
 
 def _details(turn, officer, case, rest):
-    page = page_number(rest)
-    return details_reply(turn, officer, case, page)
+    return details_reply(turn, officer, case, int(rest) if rest.isascii() and rest.isdigit() and len(rest) <= 6 else 1)
 
 
 def details_reply(turn, officer, case, page: int) -> list[dict]:
@@ -112,9 +150,9 @@ def details_reply(turn, officer, case, page: int) -> list[dict]:
     body, has_more = case_details(turn.session, case, page)
     buttons = casework.case_buttons(case)
     if has_more:
-        buttons = [m.postback_button("หน้าถัดไป", f"v1:detail:{case.id}:{page + 1}")] + buttons
+        buttons = [m.postback_button("หน้าถัดไป", p.Detail(case.id, page + 1).data)] + buttons
     if case.owner_officer_id is None:
-        buttons = [m.postback_button("รับเรื่อง", f"v1:take:{case.id}")] + buttons
+        buttons = [m.postback_button("รับเรื่อง", p.Take(case.id).data)] + buttons
     texts = m.texts(body)
     images = photos.image_messages(turn.settings, photos.case_photos(turn.session, case.id), turn.now,
                                    access.officer_holder(officer), limit=4 - len(texts)) if page == 1 else []
@@ -129,8 +167,8 @@ def _state_buttons(case: Case) -> list[dict]:
     labels = {"taken": "รับเรื่องแล้ว", "helping": "กำลังช่วยเหลือ", "referred": "ส่งต่อ", "following": "ติดตามผล",
               "closed": "ปิดเรื่อง"}
     if case.state == "closed":
-        return [m.postback_button("เปิดเรื่องอีกครั้ง", f"v1:reopen:{case.id}")]
-    return [m.postback_button(label, f"v1:state:{case.id}:{state}") for state, label in labels.items()
+        return [m.postback_button("เปิดเรื่องอีกครั้ง", p.Reopen(case.id).data)]
+    return [m.postback_button(label, p.SetState(case.id, state).data) for state, label in labels.items()
             if state != case.state]
 
 
@@ -144,85 +182,51 @@ def _to_state(turn, officer, case, state: str) -> list[dict]:
     return casework.change_state(turn.session, case, officer, state, turn.now)
 
 
-def _start_waiting(turn, officer, case, kind: str, data: dict | None = None) -> list[dict]:
-    minutes = turn.settings.reply_mode_minutes
-    chat_state.wait_for(turn.session, officer.line_user_id, kind, {"case_id": case.id, **(data or {})}, turn.now,
-                        minutes)
-    return [m.text(say(f"waiting_{kind}", case=case, minutes=minutes, data=data or {},
-                       destinations=casework.DESTINATIONS), [m.say_button("ยกเลิก")])]
-
-
-def on_waiting(turn, officer: Officer, state, answer: Answer) -> list[dict]:
-    """The officer's next message after ตอบกลับ / บันทึก / ปิดเรื่อง / ส่งต่อ."""
-    if state.kind.startswith("fund_"):
-        return fund_chat.officer_waiting(turn, officer, state, answer)
-    case = turn.session.get(Case, state.data["case_id"])
-    chat_state.clear(turn.session, officer.line_user_id)
-    if answer.kind == "text" and normalise(answer.text) in {"ยกเลิก", "cancel"}:
-        return [m.text(say("waiting_cancelled", case=case))]
-    if answer.kind == "image" and state.kind == "reply":
-        if not turn.settings.shows_photos:
-            chat_state.wait_for(turn.session, officer.line_user_id, state.kind, state.data, turn.now,
-                                turn.settings.reply_mode_minutes)
-            return [m.text(say("relay_photo_impossible", case=case))]
-        return casework.relay_photo_to_reporter(turn.session, case, officer, answer.message_id, turn.now)
-    if answer.kind != "text" or not answer.words:
-        chat_state.wait_for(turn.session, officer.line_user_id, state.kind, state.data, turn.now,
-                            turn.settings.reply_mode_minutes)
-        return [m.text(say("waiting_needs_text", case=case))]
-    text = answer.text.strip()[:TEXT_LIMIT]
-    if state.kind == "reply":
-        return casework.relay_to_reporter(turn.session, case, officer, text, turn.now)
-    if state.kind == "note":
-        return casework.note(turn.session, case, officer, text, turn.now)
-    if state.kind == "close":
-        return casework.change_state(turn.session, case, officer, "closed", turn.now, summary=text)
-    destination = state.data["destination"]
-    detail = {"destination": destination, "contact": text, "referred_at": turn.now.isoformat()}
-    return casework.change_state(turn.session, case, officer, "referred", turn.now, detail=detail)
-
-
-def on_postback(turn, officer: Officer, parts: list[str]) -> list[dict]:
-    """A tapped button: v1:<action>:<case id>[:<more>]; stale or foreign payloads are refused politely."""
-    if len(parts) < 3 or parts[0] != "v1" or parts[1] not in POSTBACKS:
+def _fund_act(turn, officer, case, payload: p.FundAct) -> list[dict]:
+    """Propose, approve, refuse (asks why) or record payment (asks the date) for a request."""
+    request = fund_chat.request_of(turn, case, payload.request)
+    if request is None or payload.status not in fund.STEPS:
         return [m.text(say("button_expired"))]
-    action, case = parts[1], by_id(turn.session, Case, parts[2])
-    if case is None:
+    if payload.status in ("refused", "paid"):
+        flow = flows.FUND_REFUSED if payload.status == "refused" else flows.FUND_PAID
+        return flows.begin(turn, officer, flow, case_id=case.id, request=request.id)
+    return fund_chat.advance(turn, officer, request, payload.status)
+
+
+def on_payload(turn, officer: Officer, payload: p.Payload) -> list[dict]:
+    """A tapped officer button; one whose case is gone is answered politely."""
+    case = turn.session.get(Case, payload.case)
+    if case is None or type(payload) not in BUTTONS:
         return [m.text(say("button_expired"))]
-    return POSTBACKS[action](turn, officer, case, parts[3:])
+    return BUTTONS[type(payload)](turn, officer, case, payload)
 
 
-def _pb_handover(turn, officer, case, more):
-    target = by_id(turn.session, Officer, more[0]) if more else None
-    if target is None:
-        return [m.text(say("button_expired"))]
-    return casework.hand_over(turn.session, case, officer, target, turn.now)
-
-
-def _pb_refer(turn, officer, case, more):
-    if not more or more[0] not in casework.DESTINATIONS:
-        return [m.text(say("button_expired"))]
-    return _start_waiting(turn, officer, case, "refer", {"destination": more[0]})
-
-
-POSTBACKS = {
-    "take": lambda t, o, c, more: _take(t, o, c, ""),
-    "reply": lambda t, o, c, more: _start_waiting(t, o, c, "reply"),
-    "note": lambda t, o, c, more: _start_waiting(t, o, c, "note"),
-    "detail": lambda t, o, c, more: details_reply(t, o, c, page_number(more[0] if more else "")),
-    "states": lambda t, o, c, more: state_menu(c),
-    "state": lambda t, o, c, more: _to_state(t, o, c, more[0]) if more and more[0] in casework.STATES
+BUTTONS = {  # payload type -> what tapping it does (the payloads themselves: bot/dialogue/payloads.py)
+    p.Take: lambda t, o, c, pl: _take(t, o, c, ""),
+    p.Reply: lambda t, o, c, pl: _reply(t, o, c, ""),
+    p.Note: lambda t, o, c, pl: _note(t, o, c, ""),
+    p.Detail: lambda t, o, c, pl: details_reply(t, o, c, pl.page),
+    p.States: lambda t, o, c, pl: state_menu(c),
+    p.SetState: lambda t, o, c, pl: _to_state(t, o, c, pl.state) if pl.state in casework.STATES
     else [m.text(say("button_expired"))],
-    "reopen": lambda t, o, c, more: casework.reopen(t.session, c, o, t.now),
-    "handover": _pb_handover,
-    "refer": _pb_refer,
-    "fund": fund_chat.officer_view,
-    "fundact": fund_chat.officer_act,
+    p.Reopen: lambda t, o, c, pl: casework.reopen(t.session, c, o, t.now),
+    p.FundView: lambda t, o, c, pl: fund_chat.officer_view(t, o, c, pl.request),
+    p.FundAct: _fund_act,
 }
 
-COMMANDS = {
-    "รับเรื่อง": _take, "ตอบ": _reply, "บันทึก": _note, "สถานะ": _state, "ปิดเรื่อง": _close,
-    "เปิดเรื่อง": _reopen, "โอน": _handover, "ส่งต่อ": _refer, "รายละเอียด": _details,
-    "เอกสาร": lambda turn, officer, case, rest: paperwork.links_reply(turn, officer, case),
+# Everything an officer can type. Each entry is listed in templates/line/officer_menu.txt and the README.
+OFFICER_COMMANDS: dict[str, Command] = {
+    "รับเรื่อง": Command(_take), "ตอบ": Command(_reply), "บันทึก": Command(_note), "สถานะ": Command(_state),
+    "ปิดเรื่อง": Command(_close), "เปิดเรื่อง": Command(_reopen), "โอน": Command(_handover),
+    "ส่งต่อ": Command(_refer), "รายละเอียด": Command(_details),
+    "เอกสาร": Command(lambda turn, officer, case, rest: paperwork.links_reply(turn, officer, case)),
+    "เรื่องค้าง": Command(open_cases_reply, needs_case=False),
+    "เรื่องใหม่": Command(open_cases_reply, needs_case=False),
+    "กองทุน": Command(lambda turn, officer, rest: fund_chat.officer_list(turn), needs_case=False,
+                      also_principal=True),
+    "เข้าระบบเว็บ": Command(web_sign_in, needs_case=False),
+    "เมนูเจ้าหน้าที่": Command(officer_help, needs_case=False),
 }
-LIST_COMMANDS = {"เรื่องค้าง": open_cases_reply, "กองทุน": fund_chat.officer_list}
+# Words principals use too that mean the officer's version when an officer sends them.
+OFFICER_WORDS = {"สถานะ": open_cases_reply, "เมนู": officer_help, "วิธีใช้": officer_help, "menu": officer_help,
+                 "help": officer_help, "officer": officer_help, "เจ้าหน้าที่": officer_help}

@@ -17,6 +17,7 @@ from bot.line import inbox
 from bot.paperwork import monthly_report
 from bot.photos import pipeline as photos
 from bot.services import Services
+from bot.staff import menus
 from models import Draft, ExpiredDraftNotice
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,8 @@ def jobs(services: Services) -> dict:
         "forget_handled_events": (lambda: forget_handled_events(services), {"hours": 6}),
         # At night, Bangkok time: the purge may take a while and nobody is reporting.
         "retention": (lambda: purge_past_retention(services), {"trigger": "cron", "hour": 2, "minute": 30}),
+        "officer_menus": (lambda: menus.sync(services), {"minutes": 5}),
+        "tell_waiting_principals": (lambda: deadlines.tell_waiting_principals(services), {"minutes": 1}),
     }
 
 

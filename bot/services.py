@@ -15,6 +15,7 @@ from bot.line.gateway import LineGateway
 from bot.line.send_pool import SendPool
 from bot.photos.media_store import MediaStore
 from config.settings import INSTANCE_DIR, Settings, secret_key_problem
+from bot.core import texts
 
 
 def utc_now() -> datetime:
@@ -81,6 +82,7 @@ class Services:
             settings = replace(settings, secret_key=secret)
         elif problem := secret_key_problem(settings.secret_key):  # every way of starting refuses it
             raise SystemExit(problem)
+        texts.configure(settings.centre_name)
         gateway = LineGateway(settings.line_channel_access_token, settings.line_api_base_url,
                               settings.line_timeout_seconds)
         return cls(settings=settings, db=Database(settings.database_url, settings.pool_size), gateway=gateway, clock=clock or utc_now)

@@ -67,6 +67,7 @@ class Settings:
     second_escalation_minutes: int = 60
     reminder_days: int = 3
     reply_mode_minutes: int = 10
+    closed_case_messages_days: int = 14
     scheduler_enabled: bool = True
     event_poll_seconds: float = 1.0
     public_base_url: str = ""
@@ -129,6 +130,7 @@ ENV = {
     "SECOND_ESCALATION_MINUTES": ("second_escalation_minutes", int),
     "REMINDER_DAYS": ("reminder_days", int),
     "REPLY_MODE_MINUTES": ("reply_mode_minutes", int),
+    "CLOSED_CASE_MESSAGES_DAYS": ("closed_case_messages_days", int),
     "SCHEDULER_ENABLED": ("scheduler_enabled", _bool),
     "EVENT_POLL_SECONDS": ("event_poll_seconds", float),
     "PUBLIC_BASE_URL": ("public_base_url", lambda v: v.rstrip("/")),

@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from bot.staff import menus
 from bot.staff import officers as officer_admin
 from bot.staff import groups as line_groups
 from bot.fund import aid as fund
@@ -56,6 +57,7 @@ def officers_add(name: str, phone: str, line_user_id: str, role: str) -> None:
             raise click.ClickException(str(error)) from error
         session.commit()
         click.echo(f"added officer #{officer.id} {officer.name} ({officer.role}); alerts go to their LINE now")
+    menus.sync(services)
 
 
 @officers_cli.command("invite")
@@ -101,6 +103,7 @@ def officers_deactivate(officer: str) -> None:
             raise click.ClickException(str(error)) from error
         session.commit()
         click.echo(f"officer #{row.id} {row.name} deactivated: no more alerts")
+    menus.sync(services)
 
 
 @outbox_cli.command("failed")

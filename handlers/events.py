@@ -5,14 +5,13 @@ import logging
 from datetime import datetime, timezone
 
 from bot.line import messages as m
-from bot.staff import groups
 from bot.line import inbox
 from bot.line import outbox
 from bot.photos import pipeline as photos
 from bot.photos.media_store import MediaStore
 from bot.dialogue.answers import Answer
 from bot.intake.report_form import DATE_PICKER
-from bot.conversation import Turn, greet, on_input
+from bot.conversation import Turn, greet, in_group, on_input
 from bot.services import Services
 from bot.core.texts import say
 from models import LineGroup
@@ -87,8 +86,7 @@ def _apologise(services: Services, row_id: int, event: dict) -> list[int] | None
 def on_message(turn: Turn, event: dict) -> list[dict] | None:
     source, message = event.get("source") or {}, event.get("message") or {}
     if source.get("type") == "group" and message.get("type") == "text":
-        return groups.on_group_text(turn.session, source.get("groupId", ""), turn.user_id, message.get("text", ""),
-                                    turn.now)
+        return in_group(turn, source.get("groupId", ""), message.get("text", ""))
     if source.get("type") != "user":
         log.info("ignoring a message in a %s chat", source.get("type"))
         return None

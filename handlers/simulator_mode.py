@@ -14,6 +14,7 @@ from flask import Flask
 
 from bot import demo
 from bot.line import rich_menu
+from bot.staff import menus
 from bot.fake_line import FakeLinePlatform, http_deliverer
 from bot.fake_line.simulator import Persona, Simulator
 from config.settings import INSTANCE_DIR, Settings
@@ -71,6 +72,7 @@ def build(create_app, settings: Settings) -> tuple[Flask, Simulator]:
         demo.seed(session, settings.districts, services.now())
         session.commit()
     _install_rich_menu(services.gateway)
+    menus.sync(services)  # the demo officers see the officers' menu
     simulator = Simulator(platform, personas(settings.districts), settings.public_base_url)
     simulator_page.install(app, simulator)
     return app, simulator

@@ -17,6 +17,7 @@ from bot.line import inbox
 from bot.line.wakeup import Listener
 from bot.photos import pipeline as photos
 from bot.services import Services
+from bot.staff import menus
 from handlers import events
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ def drain(services: Services) -> int:
             handled += 1
         if images:  # downloads are slow LINE calls too: the pool does them, one after another
             services.sends.submit("photos", "fetch_photos", lambda: photos.fetch_due(services))
+        menus.sync(services)  # an officer who just linked their LINE gets the officers' menu (no-op otherwise)
     return handled
 
 

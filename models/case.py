@@ -61,6 +61,8 @@ class Case(Base):
     reminded_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     closing_summary: Mapped[str | None] = mapped_column(Text)
+    waiting_told_at: Mapped[datetime | None]  # the principal was told nobody has taken it yet
+    occurred_time_unknown: Mapped[bool] = mapped_column(default=False)  # occurred_at is the day only
     fund_reminded_at: Mapped[datetime | None]  # the 24-hour fund deadline reminder went out
 
     owner: Mapped["Officer | None"] = relationship()

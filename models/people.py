@@ -38,6 +38,7 @@ class Officer(Base):
     role: Mapped[str] = mapped_column(String(20), default="officer")
     line_user_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
+    menu_linked: Mapped[bool] = mapped_column(default=False)  # LINE shows them the officers' rich menu
     invite_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     invite_expires_at: Mapped[datetime | None]
     created_at: Mapped[datetime]

@@ -63,7 +63,7 @@ def test_reply_mode_relays_the_next_message_and_then_ends(app, services, line):
     assert "ข้อความถัดไปของท่านจะถูกส่งถึงผู้รายงาน" in first.last_text()
     first.says("ขอเบอร์ผู้ปกครองของนักเรียนด้วยครับ")
     relayed = principal.last_text()
-    assert "ข้อความจากศูนย์คุ้มครองและช่วยเหลือนักเรียน เรื่อง 0001/2569" in relayed
+    assert "ข้อความจากศูนย์เฉพาะกิจคุ้มครองและช่วยเหลือนักเรียน เรื่อง 0001/2569" in relayed
     assert "ขอเบอร์ผู้ปกครองของนักเรียนด้วยครับ" in relayed
     assert "ส่งข้อความถึงผู้รายงานเรื่อง 0001/2569 แล้ว" in first.last_text()
     first.says("ข้อความนี้ไม่ควรถูกส่ง")
@@ -117,7 +117,7 @@ def test_with_several_open_cases_the_principal_picks_which(app, services, line):
     file_report(principal, first_time=False)
     principal.says("ขอเพิ่มข้อมูลค่ะ")
     assert "ข้อความนี้เกี่ยวกับเรื่องใด" in principal.last_text()
-    assert principal.quick_reply_labels() == ["0002/2569", "0001/2569"]
+    assert principal.quick_reply_labels() == ["0002/2569", "0001/2569", "ยกเลิก"]
     principal.taps("0001/2569")
     assert "ในเรื่อง 0001/2569 แล้ว" in principal.last_text()
     (entry,) = entries(services, "from_reporter")
@@ -134,7 +134,7 @@ def test_states_follow_the_process_and_the_principal_is_told_each(app, services,
     first.says("ส่งต่อ 0001/2569")
     first.taps("ตำรวจ")
     first.says("สภ.เมืองตัวอย่าง ร.ต.ท.สมมุติ 08x-xxx-1234")
-    assert "ส่งต่อเรื่องให้สถานีตำรวจดูแลต่อ" in principal.last_text()
+    assert "ส่งต่อเรื่องให้สถานีตำรวจ ดูแลต่อ" in principal.last_text()
     first.says("สถานะ 0001/2569 ติดตามผล")
     assert "ติดตามผล" in principal.last_text()
     first.says("ปิดเรื่อง 0001/2569 นักเรียนได้รับการดูแลครบถ้วน ผู้ปกครองพอใจ")

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from bot.line import limits as line_limits
 from bot.casework.case_view import officer_alert
 from bot.line.messages import texts
-from bot.intake.report_form import STEPS, Form
+from bot.intake.report_form import STEPS
 from bot.core.texts import say, template_names
 from config.categories import CATEGORIES
 from config.settings import Settings
@@ -19,24 +19,24 @@ LONGEST = {
     "reporter_name": "น" * 200, "reporter_position": "ต" * 200, "reporter_school": "ร" * 200,
     "reporter_district": "อ" * 100, "reporter_phone": "081-234-5678",
     "photos": [{"message_id": str(i), "image_set": None} for i in range(50)],
-    "student": "ก" * 60, "grade": "ป.5", "method": "cash",
+    "student": "ก" * 60, "grade": "ป.5", "method": "cash", "destination": "police",
     "_known_reporter": {"name": "น" * 200, "position": "ต" * 200, "school": "ร" * 200, "district": "อ" * 100,
                         "phone": "081-234-5678"},
 }
 
 
 def test_every_question_of_the_form_fits_with_its_buttons():
-    from bot.intake.form_engine import ask
-    from models import Draft
+    from bot.dialogue.engine import Chat, Progress, ask
+    from bot.intake.form_engine import REPORT
 
     settings = Settings(districts=tuple(f"อำเภอที่{i}" for i in range(20)))
-    for step in [*STEPS, "summary", "edit_pick"]:
-        name = step if isinstance(step, str) else step.name
+    turn = SimpleNamespace(session=None, user_id="U" + "0" * 32, now=NOW, settings=settings)
+    for name in [*(step.name for step in STEPS), "summary", "edit_pick"]:
         for editing in (False, True):
-            draft = Draft(line_user_id="U" + "0" * 32, step=name, answers=dict(LONGEST), editing=editing,
-                          updated_at=NOW)
-            messages = ask(draft, Form(dict(LONGEST), NOW, settings), prefix=say("cannot_skip"))
+            progress = Progress(REPORT.name, name, dict(LONGEST), editing)
+            messages = ask(Chat(turn, REPORT, progress, store=None), prefix=say("cannot_skip"))
             assert line_limits.problems(messages) == [], name
+            assert len(messages[-1].get("quickReply", {}).get("items", [])) <= 13, name
 
 
 def test_the_officer_alert_fits_with_the_longest_answers():
@@ -67,7 +67,7 @@ def test_every_template_renders_to_a_message_that_fits():
         "typed": "ก" * 300, "text": "ข" * 2000, "photo": False, "days": 3, "level": 2, "error": "x" * 1000,
         "entries": ["ก" * 450] * 8, "page": 1, "pages": 3, "lines": ["ก" * 100] * 40, "entry": entry,
         "who": "น" * 200, "states": {"referred": "ส่งต่อหน่วยงาน"}, "overdue": True, "age": "12 วัน",
-        "status": "gone", "links": [("PDF", "https://x.test/" + "a" * 300)] * 3, "report": SimpleNamespace(title="t", period_label="p", by_category=[("ก", 1)] * 8, overdue=1, aid_paid_count=1, aid_paid_baht=5000), "total": 8, "wait": "1 ชั่วโมง", "rows": [], "status_names": {"requested": "ร"}, "request": SimpleNamespace(id=1, student_label="ก" * 60, student_grade="ป.5", item_label="ก" * 300, amount_baht=5000, payment_method="cash", late=True, requested_at=NOW, decision_note="ก" * 500, paid_on=NOW.date(), status="requested", case=None), "methods": {"cash": "เงินสด"}, "items": [SimpleNamespace(label="ก" * 300, amount_baht=5000)] * 10, "item": SimpleNamespace(label="ก" * 300, amount_baht=5000), "deadline": NOW, "late": True, "note": "ก" * 500, "student": "ก" * 60, "fields": ("category", "district", "occurred_at"), "size_mb": 25.3, "limit_mb": 20, "megapixels": 81.0, "limit_mp": 40, "kind": "HEIC",
+        "status": "gone", "fields": ("category", "district", "occurred_at"), "links": [("PDF", "https://x.test/" + "a" * 300)] * 3, "report": SimpleNamespace(title="t", period_label="p", by_category=[("ก", 1)] * 8, overdue=1, aid_paid_count=1, aid_paid_baht=5000), "total": 8, "wait": "1 ชั่วโมง", "rows": [], "status_names": {"requested": "ร"}, "request": SimpleNamespace(id=1, student_label="ก" * 60, student_grade="ป.5", item_label="ก" * 300, amount_baht=5000, payment_method="cash", late=True, requested_at=NOW, decision_note="ก" * 500, paid_on=NOW.date(), status="requested", case=None), "methods": {"cash": "เงินสด"}, "items": [SimpleNamespace(label="ก" * 300, amount_baht=5000)] * 10, "item": SimpleNamespace(label="ก" * 300, amount_baht=5000), "deadline": NOW, "late": True, "note": "ก" * 500, "student": "ก" * 60, "size_mb": 25.3, "limit_mb": 20, "megapixels": 81.0, "limit_mp": 40, "kind": "HEIC", "example": "วันนี้ 9.30", "part": "ก" * 60, "numbers": True, "problem": "ก" * 300, "choices": ["ก" * 300] * 12, "base_url": "https://x.test",
     }
     for name in template_names():
         split = texts(say(name, **values))

@@ -264,7 +264,7 @@ def test_without_https_an_officer_photo_is_not_lost_silently(app, services, line
     file_report(line.user())
     officer.taps("ตอบกลับ")
     officer.sends_image(jpeg(12))
-    assert "PUBLIC_BASE_URL" in officer.last_text()
+    assert "PUBLIC_BASE_URL" not in officer.last_text() and "ผู้ดูแลระบบ" in officer.last_text()
     officer.says("ส่งเป็นข้อความแทนครับ")
     assert "ส่งข้อความถึงผู้รายงานเรื่อง 0001/2569 แล้ว" in officer.last_text()
 

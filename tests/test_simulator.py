@@ -229,7 +229,10 @@ def test_simulator_mode_installs_the_bots_rich_menu_and_the_page_shows_it(built)
     image = client.get(menu["image"])
     assert image.status_code == 200 and image.mimetype == "image/png" and image.data == installed.image
     assert image.data.startswith(b"\x89PNG")
-    assert state(client, "officer-1")["richMenu"]["richMenuId"] == installed.rich_menu_id
+    officers_menu = state(client, "officer-1")["richMenu"]  # each persona sees its own menu
+    assert officers_menu["richMenuId"] != installed.rich_menu_id and officers_menu["chatBarText"] == "เมนูงานศูนย์"
+    assert [a["action"]["text"] for a in officers_menu["areas"]] == ["เรื่องค้าง", "กองทุน", "เข้าระบบเว็บ",
+                                                                     "เมนูเจ้าหน้าที่"]
     assert state(client, "group")["richMenu"] is None  # LINE shows rich menus in one-to-one chats only
     assert client.get("/simulator/api/rich-menus/richmenu-nothing/image").status_code == 404
 

@@ -299,8 +299,8 @@ def test_unreadable(text):
     error = parse_error(text)
     assert error.reason == "unreadable"
     assert isinstance(error, ValueError)
-    assert str(error) == ("ยังอ่านวันที่และเวลาไม่ออก กรุณาพิมพ์ใหม่ "
-                          "เช่น 22/11/2569 16.00 หรือ เมื่อวาน บ่าย 2")
+    assert str(error).endswith("กรุณาพิมพ์ใหม่ เช่น วันนี้ 15.30 หรือ เมื่อวาน บ่าย 2")  # valid at this hour
+    assert ("ยังไม่เข้าใจส่วน" in str(error)) == bool((text or "").strip())  # says which part
 
 
 def test_none_text_is_unreadable():
@@ -387,7 +387,6 @@ def test_future_is_refused(text, shown):
     ("22/11/2568 15:59", "22 พฤศจิกายน 2568"),
     ("1/1/2568 10:00", "1 มกราคม 2568"),
     ("22/11/2025 10:00", "22 พฤศจิกายน 2568"),
-    ("22/11/26 10:00", "22 พฤศจิกายน 2526"),  # 2-digit years are always BE
     ("2020-05-01 10:00", "1 พฤษภาคม 2563"),
 ])
 def test_too_old_is_refused(text, shown):
@@ -400,5 +399,5 @@ def test_too_old_is_refused(text, shown):
 def test_error_examples_follow_now():
     now = bkk(2027, 1, 3, 9, 5)
     error = parse_error("ไม่รู้", now)
-    assert str(error) == "ยังอ่านวันที่และเวลาไม่ออก กรุณาพิมพ์ใหม่ เช่น 3/1/2570 9.05 หรือ เมื่อวาน บ่าย 2"
+    assert str(error) == 'ยังไม่เข้าใจส่วน "ไม่รู้" ของวันเวลาที่พิมพ์ กรุณาพิมพ์ใหม่ เช่น วันนี้ 8.30 หรือ เมื่อวาน บ่าย 2'
     assert str(parse_error("วันนี้", now)) == "กรุณาระบุเวลาที่เกิดเหตุด้วย เช่น วันนี้ 9.05"

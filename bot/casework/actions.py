@@ -10,6 +10,7 @@ from bot.line import outbox
 from bot.staff.officers import active_officers
 from bot.casework.states import OPEN, STATES  # noqa: F401 - re-exported for callers
 from bot.core.texts import say
+from bot.dialogue import payloads as p
 from models import AuditLog, Case, CaseEntry, Officer
 
 STATE_WORDS = {  # what officers may type after "สถานะ 0001/2569"
@@ -143,10 +144,11 @@ def from_reporter(session: Session, case: Case, now: datetime, text: str | None 
     """The principal adds to their case: it goes to the owner, or to every officer while unowned."""
     entry = record(session, case, now, "photo_from_reporter" if photo_id else "from_reporter", "reporter",
                    text=text, photo_id=photo_id)
-    buttons = [m.postback_button("ตอบกลับ", f"v1:reply:{case.id}"),
-               m.postback_button("รายละเอียด", f"v1:detail:{case.id}:1")]
-    if case.owner_officer_id is None:
-        buttons.insert(0, m.postback_button("รับเรื่อง", f"v1:take:{case.id}", f"รับเรื่อง {case.reference}"))
+    buttons = [m.postback_button("ตอบกลับ", p.Reply(case.id).data), m.postback_button("รายละเอียด", p.Detail(case.id).data)]
+    if case.state == "closed":  # the message reaches the last owner, who may reopen the case
+        buttons.insert(0, m.postback_button("เปิดเรื่องอีกครั้ง", p.Reopen(case.id).data))
+    elif case.owner_officer_id is None:
+        buttons.insert(0, m.postback_button("รับเรื่อง", p.Take(case.id).data, f"รับเรื่อง {case.reference}"))
     notice = m.text(say("officer_reporter_wrote", case=case, text=text, photo=bool(photo_id)), buttons)
     owner = case.owner if case.owner and case.owner.active and case.owner.line_user_id else None
     if owner is not None:
@@ -160,8 +162,8 @@ def from_reporter(session: Session, case: Case, now: datetime, text: str | None 
 def case_buttons(case: Case) -> list[dict]:
     """Quick replies for what an officer usually does next with a case."""
     ref = case.reference
-    return [m.postback_button("ตอบกลับ", f"v1:reply:{case.id}"),
-            m.postback_button("เปลี่ยนสถานะ", f"v1:states:{case.id}"),
-            m.postback_button("รายละเอียด", f"v1:detail:{case.id}:1"),
+    return [m.postback_button("ตอบกลับ", p.Reply(case.id).data),
+            m.postback_button("เปลี่ยนสถานะ", p.States(case.id).data),
+            m.postback_button("รายละเอียด", p.Detail(case.id).data),
             m.say_button("บันทึก", f"บันทึก {ref} "),
             m.say_button("เรื่องค้าง")]

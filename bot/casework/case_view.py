@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 
 from bot.line import messages as m
 from bot.core.texts import say
+from bot.dialogue import payloads
+from bot.casework.actions import DESTINATIONS
 from bot.casework.states import STATES
 from config.categories import display_name
 from models import Case, CaseEntry
@@ -38,7 +40,7 @@ def officer_alert(case) -> dict:
     bubble = {
         "type": "bubble",
         "header": {"type": "box", "layout": "vertical", "backgroundColor": "#B71C1C", "contents": [
-            {"type": "text", "text": f"แจ้งเหตุใหม่ เลขที่ {case.reference}", "weight": "bold", "color": "#FFFFFF"}]},
+            {"type": "text", "text": say("officer_alert_header", case=case), "weight": "bold", "color": "#FFFFFF"}]},
         "body": {"type": "box", "layout": "vertical", "spacing": "xs", "contents": rows},
         "footer": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": alert_buttons(case)},
     }
@@ -48,9 +50,9 @@ def officer_alert(case) -> dict:
 
 def alert_buttons(case) -> list[dict]:
     """Buttons under an alert: take the case, answer the reporter, read everything, or phone."""
-    actions = [("primary", m.postback_button("รับเรื่อง", f"v1:take:{case.id}", f"รับเรื่อง {case.reference}")),
-               ("secondary", m.postback_button("ตอบกลับ", f"v1:reply:{case.id}")),
-               ("secondary", m.postback_button("รายละเอียด", f"v1:detail:{case.id}:1")),
+    actions = [("primary", m.postback_button("รับเรื่อง", payloads.Take(case.id).data, f"รับเรื่อง {case.reference}")),
+               ("secondary", m.postback_button("ตอบกลับ", payloads.Reply(case.id).data)),
+               ("secondary", m.postback_button("รายละเอียด", payloads.Detail(case.id).data)),
                ("link", m.call_button("โทรหาผู้รายงาน", case.reporter_phone))]
     return [{"type": "button", "style": style, "height": "sm", "action": action} for style, action in actions]
 
@@ -74,7 +76,8 @@ def case_details(session, case, page: int = 1) -> tuple[str, bool]:
 def _entry_line(entry) -> str:
     officer_name = entry.officer.name if entry.officer else "เจ้าหน้าที่"
     who = {"reporter": "ผู้รายงาน", "system": "ระบบ"}.get(entry.author, officer_name)
-    line = say(f"entry_{entry.kind}", entry=entry, who=who, states=STATES, text=excerpt(entry.text or "", 400))
+    line = say(f"entry_{entry.kind}", entry=entry, who=who, states=STATES, text=excerpt(entry.text or "", 400),
+               destinations=DESTINATIONS)
     return " ".join(line.split())
 
 

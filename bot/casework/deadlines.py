@@ -51,6 +51,24 @@ def _escalate(session, case_id: int, level: int, minutes: int, now: datetime) ->
     return 1
 
 
+def tell_waiting_principals(services: Services) -> int:
+    """Tell the principal of a case nobody took within the deadline that it is still waiting, with the hotlines."""
+    now, settings = services.now(), services.settings
+    waiting = (Case.state == "new", Case.owner_officer_id.is_(None), Case.waiting_told_at.is_(None),
+               Case.filed_at <= now - timedelta(minutes=settings.take_deadline_minutes))
+    done = 0
+    with services.db.session() as session:
+        for case_id in list(session.scalars(select(Case.id).where(*waiting))):
+            if session.execute(update(Case).where(Case.id == case_id, *waiting).values(waiting_told_at=now)).rowcount:
+                case = session.get(Case, case_id)
+                body = say("reporter_still_waiting", case=case, hotlines=settings.centre_hotlines,
+                           centre=settings.centre_name)
+                outbox.enqueue_push(session, case.reporter_line_user_id, [m.text(body)], now, "still_waiting", case.id)
+                done += 1
+        session.commit()
+    return done
+
+
 def remind_quiet_owners(services: Services) -> int:
     """Remind the owner of a taken case with no update for the reminder period."""
     now, days = services.now(), services.settings.reminder_days

@@ -19,7 +19,13 @@ def _environment() -> Environment:
     env.filters["thai_datetime"] = thai_dates.format_datetime
     env.filters["thai_date"] = thai_dates.format_date
     env.filters["number"] = lambda n: f"{n:,}"
+    env.globals["centre_name"] = "ศูนย์เฉพาะกิจคุ้มครองและช่วยเหลือนักเรียน"  # until configure() is called
     return env
+
+
+def configure(centre_name: str) -> None:
+    """The centre's configured name, which every message may use as {{ centre_name }}."""
+    _environment().globals["centre_name"] = centre_name
 
 
 def say(name: str, **values) -> str:

@@ -5,6 +5,8 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.texts import say
+
 BANGKOK = ZoneInfo("Asia/Bangkok")
 BE_OFFSET = 543
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -73,7 +75,16 @@ class DateParseError(ValueError):
 
 
 _LAST_NIGHT = "last night"  # sentinel day: its date depends on the hour given
-_NOW_WORDS = re.compile(r"ตอนนี้|เมื่อกี้|เมื่อกี๊|เมื่อสักครู่|just now|now")
+_NOW_WORDS = re.compile(r"ตอนนี้|เมื่อกี้|เมื่อกี๊|เมื่อสักครู่|เมื่อครู่|เมื่อตะกี้|just now|now")
+_AGO = re.compile(r"(?:เมื่อ)?\s*(\d{1,3})\s*(ชั่วโมง|ชม\.?|นาที)\s*(?:ที่แล้ว|ก่อน|มาแล้ว)")
+_NUMBER_WORDS = (("สิบสอง", 12), ("สิบเอ็ด", 11), ("สิบ", 10), ("หนึ่ง", 1), ("สอง", 2), ("สาม", 3), ("สี่", 4),
+                 ("ห้า", 5), ("หก", 6), ("เจ็ด", 7), ("แปด", 8), ("เก้า", 9))
+_DAY_PARTS = (  # (words, days back, part of the day): the part decides what "N โมง" means
+    (r"เมื่อวาน(?:นี้)?\s*(?:ตอน)?\s*เย็น", 1, "evening"), (r"เมื่อวาน(?:นี้)?\s*(?:ตอน)?\s*เช้า", 1, "morning"),
+    (r"เมื่อเช้า(?:นี้)?|เช้านี้|ตอนเช้า", 0, "morning"), (r"เย็นนี้|ตอนเย็น|เมื่อเย็น(?:นี้)?", 0, "evening"),
+)
+_WEEKDAYS = {"จันทร์": 0, "อังคาร": 1, "พุธ": 2, "พฤหัสบดี": 3, "พฤหัส": 3, "ศุกร์": 4, "เสาร์": 5, "อาทิตย์": 6}
+_WEEKDAY = re.compile(r"วัน(" + "|".join(sorted(_WEEKDAYS, key=len, reverse=True)) + r")\s*(ที่แล้ว|ก่อน)?")
 _FILLER = re.compile(r"(?:[\s,\-@]|วันที่|เมื่อ|เวลา|ตอน|ประมาณ|นาฬิกา|น\.?|ครับ|ค่ะ|คะ|นะ|at|on)*")
 _DAYS_AGO = {"เมื่อวานซืน": 2, "วานซืน": 2, "เมื่อวานนี้": 1, "เมื่อวาน": 1,
              "yesterday": 1, "วันนี้": 0, "today": 0}
@@ -138,11 +149,14 @@ def _cut(s: str, m: re.Match) -> str:
     return s[:m.start()] + " " + s[m.end():]
 
 
-def _ce_year(text: str) -> int:
-    """Typed year to Christian year: 2 digits are always BE, 4 digits >= 2400 are BE."""
+def _ce_year(text: str, now: datetime | None = None) -> int:
+    """Typed year to Christian year: 4 digits >= 2400 are BE; 2 digits are BE unless only CE is recent."""
     year = int(text)
     if len(text) == 2:
-        year += 2500
+        be = year + 2500 - BE_OFFSET
+        if now is not None and not now.year - 1 <= be <= now.year and now.year - 1 <= 2000 + year <= now.year:
+            return 2000 + year  # "2/12/26" typed in 2569 (2026) means 2026, not 2526
+        return be
     return year - BE_OFFSET if year >= 2400 else year
 
 
@@ -171,7 +185,7 @@ def _named_date(m: re.Match, now: datetime) -> date:
     """"22 พ.ย. 69", "22 พฤศจิกายน 2569", "22 พย" (no year: the most recent such day)."""
     month = _MONTH_NUMBER[m[2].replace(".", "")]
     if m[3]:
-        return _make_date(_ce_year(m[3]), month, int(m[1]), now)
+        return _make_date(_ce_year(m[3], now), month, int(m[1]), now)
     return _recent_date(month, int(m[1]), now)
 
 
@@ -184,11 +198,45 @@ def _relative_date(word: str, now: datetime) -> date | str:
 
 _DATE_RULES = [
     (_ISO, lambda m, now: _make_date(int(m[1]), int(m[2]), int(m[3]), now)),
-    (_NUMERIC, lambda m, now: _make_date(_ce_year(m[4]), int(m[3]), int(m[1]), now)),
+    (_NUMERIC, lambda m, now: _make_date(_ce_year(m[4], now), int(m[3]), int(m[1]), now)),
     (_NAMED, lambda m, now: _named_date(m, now)),
     (_NUMERIC_NO_YEAR, lambda m, now: _recent_date(int(m[2]), int(m[1]), now)),
     (_RELATIVE, lambda m, now: _relative_date(m[0], now)),
+    (_WEEKDAY, lambda m, now: _weekday(m, now)),
 ]
+
+
+def _weekday(m: re.Match, now: datetime) -> date:
+    """"วันจันทร์": the latest Monday up to today; "วันจันทร์ที่แล้ว": the latest one before today."""
+    back = (now.weekday() - _WEEKDAYS[m[1]]) % 7
+    if back == 0 and m[2]:
+        back = 7
+    return now.date() - timedelta(days=back)
+
+
+def _spelled(s: str) -> str:
+    """Hours written in words ("บ่ายสาม", "ห้าโมงเย็น", "สามทุ่มครึ่ง") as digits."""
+    for word, number in _NUMBER_WORDS:
+        s = s.replace(word, f" {number} ")
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _day_part(s: str, now: datetime) -> tuple[date | None, str | None, str]:
+    """"เมื่อวานเย็น", "เมื่อเช้า", "เช้านี้": the day and the part of the day, and s without them."""
+    for words, back, part in _DAY_PARTS:
+        m = re.search(words, s)
+        if m:
+            return now.date() - timedelta(days=back), part, _cut(s, m)
+    return None, None, s
+
+
+def _in_part(clock: time, part: str | None) -> time:
+    """"เมื่อวานเย็น 5 โมง" is 17.00; "เมื่อเช้า 8 โมง" stays 8.00."""
+    if part == "evening" and clock.hour < 12:
+        return clock.replace(hour=clock.hour + 12)
+    if part == "morning" and 13 <= clock.hour <= 17:
+        return clock.replace(hour=clock.hour - 12)
+    return clock
 
 
 def _extract_date(s: str, now: datetime) -> tuple[date | str | None, str]:
@@ -257,13 +305,35 @@ def parse_datetime(text: str, now: datetime) -> datetime:
     s = re.sub(r"\s+", " ", (text or "").translate(_FROM_THAI).replace("\u200b", "")).strip().lower()
     if _NOW_WORDS.fullmatch(s):
         return now.replace(second=0, microsecond=0)
+    ago = _AGO.fullmatch(s)
+    if ago:
+        unit = "minutes" if ago[2] == "นาที" else "hours"
+        return (now - timedelta(**{unit: int(ago[1])})).replace(second=0, microsecond=0)
+    part_day, part, s = _day_part(_spelled(s), now)
     day, rest = _extract_date(s, now)
+    day = day if day is not None else part_day
     clock, rest = _extract_time(rest)
     if (day is None and clock is None) or not _FILLER.fullmatch(rest):
-        raise DateParseError(
-            f"ยังอ่านวันที่และเวลาไม่ออก กรุณาพิมพ์ใหม่ เช่น {_example(now)} หรือ เมื่อวาน บ่าย 2", "unreadable")
+        leftover = " ".join(rest.split()) or " ".join((text or "").split())
+        raise DateParseError(say("date_unreadable", part=leftover[:60], example=example_time(now)), "unreadable")
     if clock is None:
         raise _missing_time(" ".join((text or "").split()), day, now)
+    clock = _in_part(clock, part)
     result = datetime.combine(_resolve_day(day, clock, now), clock, tzinfo=BANGKOK)
     _check_range(result, now)
     return result
+
+
+def example_time(now: datetime) -> str:
+    """An example for the question that is valid whenever it is asked: a half hour already past."""
+    earlier = now.astimezone(BANGKOK) - timedelta(minutes=30)
+    earlier = earlier.replace(minute=0 if earlier.minute < 30 else 30)
+    day = "วันนี้" if earlier.date() == now.astimezone(BANGKOK).date() else "เมื่อวาน"
+    return f"{day} {earlier.hour}.{earlier.minute:02d}"
+
+
+def parse_date(text: str, now: datetime) -> date:
+    """A day as typed ("วันนี้", "เมื่อวาน", "20/11/2569"); the time of day does not matter here."""
+    if re.sub(r"\s", "", (text or "").lower()) in ("วันนี้", "today"):
+        return now.astimezone(BANGKOK).date()
+    return parse_datetime(f"{text} 00.01", now).astimezone(BANGKOK).date()

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.dialogue.engine import Chat, Progress, begin as begin_flow
 from models import ChatState
 
 
@@ -32,3 +33,35 @@ def clear(session: Session, user_id: str) -> None:
     if state is not None:
         session.delete(state)
         session.flush()  # so that waiting again in the same unit of work starts afresh
+
+
+class FlowStore:
+    """Keeps a conversation's progress in the person's waiting state, expiring after the flow's minutes."""
+
+    def __init__(self, turn, minutes: int):
+        self.turn, self.minutes = turn, minutes
+
+    def save(self, progress) -> None:
+        data = {"step": progress.step, "answers": progress.answers, "editing": progress.editing,
+                "data": progress.data}
+        wait_for(self.turn.session, self.turn.user_id, progress.flow, data, self.turn.now, self.minutes)
+
+    def drop(self) -> None:
+        clear(self.turn.session, self.turn.user_id)
+
+
+def resume(turn, flows: dict):
+    """The conversation this person is in (outside the report form), ready to take their message, or None."""
+    state = current(turn.session, turn.user_id, turn.now)
+    flow = flows.get(state.kind) if state is not None else None
+    if flow is None or "step" not in state.data:
+        return None  # nothing waiting, or a state left by an older version: start afresh
+    data = state.data
+    progress = Progress(state.kind, data["step"], dict(data.get("answers") or {}), bool(data.get("editing")),
+                        dict(data.get("data") or {}))
+    return Chat(turn, flow, progress, FlowStore(turn, flow.minutes(turn.settings)))
+
+
+def begin(turn, flow, data: dict | None = None, answers: dict | None = None) -> list[dict]:
+    """Start a conversation kept in the waiting state (every flow but the report form)."""
+    return begin_flow(turn, flow, FlowStore(turn, flow.minutes(turn.settings)), data, answers)

@@ -41,6 +41,9 @@ _ROUTES = Map([
     Rule("/v2/bot/user/all/richmenu/<rich_menu_id>", methods=["POST"], endpoint="richmenu_set_default"),
     Rule("/v2/bot/user/all/richmenu", methods=["GET"], endpoint="richmenu_get_default"),
     Rule("/v2/bot/user/all/richmenu", methods=["DELETE"], endpoint="richmenu_cancel_default"),
+    Rule("/v2/bot/user/<user_id>/richmenu/<rich_menu_id>", methods=["POST"], endpoint="richmenu_link"),
+    Rule("/v2/bot/user/<user_id>/richmenu", methods=["GET"], endpoint="richmenu_of_user"),
+    Rule("/v2/bot/user/<user_id>/richmenu", methods=["DELETE"], endpoint="richmenu_unlink"),
 ])
 _PROPERTY = re.compile(r"^(messages\[\d+\]): (.*)$")
 

@@ -86,7 +86,7 @@ def image_problem(menu: RichMenu, data: bytes, content_type: str) -> tuple[int, 
 
 
 class RichMenuEndpoints:
-    """/v2/bot/richmenu/... and /v2/bot/user/all/richmenu/...; expects the platform's state attributes."""
+    """/v2/bot/richmenu/..., /v2/bot/user/all/richmenu/... and per-user links; expects the platform's state."""
 
     def _on_richmenu_create(self, request, body, request_id):
         if not isinstance(body, dict):
@@ -132,6 +132,7 @@ class RichMenuEndpoints:
                 return _error(404, "Not found")
             if self._default_rich_menu == rich_menu_id:
                 self._default_rich_menu = None
+            self._user_rich_menus = {u: r for u, r in self._user_rich_menus.items() if r != rich_menu_id}
         return 200, {}
 
     def _on_richmenu_set_default(self, request, body, request_id, rich_menu_id):
@@ -154,7 +155,38 @@ class RichMenuEndpoints:
             self._default_rich_menu = None
         return 200, {}
 
+    def _on_richmenu_link(self, request, body, request_id, user_id, rich_menu_id):
+        with self._lock:
+            menu = self._rich_menus.get(rich_menu_id)
+            if menu is None:
+                return _error(404, "Not found")
+            if menu.image is None:
+                return _error(400, "must upload richmenu image before applying it to user")
+            self._user_rich_menus[user_id] = rich_menu_id
+        return 200, {}
+
+    def _on_richmenu_of_user(self, request, body, request_id, user_id):
+        with self._lock:
+            linked = self._user_rich_menus.get(user_id)
+        return (200, {"richMenuId": linked}) if linked else _error(404, "the user has no richmenu")
+
+    def _on_richmenu_unlink(self, request, body, request_id, user_id):
+        with self._lock:
+            self._user_rich_menus.pop(user_id, None)
+        return 200, {}
+
     # -- what tests and the simulator read ---------------------------------------------------
+
+    def rich_menu_of(self, user_id: str) -> RichMenu | None:
+        """The menu this person sees: the one linked to them, else the default."""
+        with self._lock:
+            linked = self._rich_menus.get(self._user_rich_menus.get(user_id, ""))
+            return linked or self._rich_menus.get(self._default_rich_menu or "")
+
+    def linked_rich_menu(self, user_id: str) -> RichMenu | None:
+        """The menu linked to this person only (None: they see the default)."""
+        with self._lock:
+            return self._rich_menus.get(self._user_rich_menus.get(user_id, ""))
 
     @property
     def rich_menus(self) -> list[RichMenu]:

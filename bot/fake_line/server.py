@@ -70,6 +70,7 @@ class FakeLinePlatform(EventBuilder, MessagingApiEndpoints):
         self._retry_keys: dict[str, tuple[str, datetime]] = {}
         self._rich_menus: dict[str, RichMenu] = {}
         self._default_rich_menu: str | None = None
+        self._user_rich_menus: dict[str, str] = {}  # user id -> the menu linked to that person
         self._requests: list[dict] = []
         self._deliveries: list[Delivery] = []
         self._sent_events: list[dict] = []

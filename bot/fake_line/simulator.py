@@ -164,7 +164,7 @@ class Simulator:
 
     def _rich_menu(self, key: str) -> RichMenu | None:
         persona = self.persona(key)
-        return self.platform.default_rich_menu if persona.chat_id == persona.user_id else None
+        return self.platform.rich_menu_of(persona.user_id) if persona.chat_id == persona.user_id else None
 
     def summary(self) -> list[dict]:
         """Every persona with its unread count and the newest bubble's kind, for the list of chats."""

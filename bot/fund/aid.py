@@ -12,6 +12,7 @@ from bot.line import outbox
 from bot.line import messages as m
 from bot.dialogue.answers import normalise
 from bot.core.texts import say
+from bot.dialogue.payloads import AskFund, FundView
 from config.fund import FundItem, items_for_category, load_schedule
 from models import Case, FundRequest
 
@@ -62,7 +63,7 @@ def create(session: Session, case: Case, answers: dict, user_id: str, now: datet
     session.flush()
     casework.record(session, case, now, "fund", "reporter", detail={"request": request.id, "status": "requested"})
     notice = m.text(say("fund_officer_new", case=case, request=request, methods=METHODS),
-                    [m.postback_button("ดูคำขอ", f"v1:fund:{case.id}:{request.id}")])
+                    [m.postback_button("ดูคำขอ", FundView(case.id, request.id).data)])
     casework.tell_officers(session, case, [notice], now, "fund_requested")
     return request
 
@@ -119,7 +120,7 @@ def remind_before_deadline(services) -> int:
                                .values(fund_reminded_at=now)).rowcount:
                 outbox.enqueue_push(session, case.reporter_line_user_id, [m.text(
                     say("fund_reminder", case=case, deadline=deadline(case, settings)),
-                    [m.postback_button("ขอรับเงินกองทุน", f"v1:pfund:{case.id}")])], now, "fund_reminder", case.id)
+                    [m.postback_button("ขอรับเงินกองทุน", AskFund(case.id).data)])], now, "fund_reminder", case.id)
                 done += 1
         session.commit()
     return done

@@ -16,6 +16,7 @@ from bot.casework.case_view import officer_alert
 from bot.core import access
 from bot.core.db import insert_for
 from bot.core.texts import say
+from bot.dialogue.payloads import AskFund
 from bot.core.thai_dates import BANGKOK, be_year
 from models import AuditLog, Case, CaseCounter, CaseEntry, Draft, Officer, Reporter
 
@@ -32,7 +33,7 @@ def next_number(session: Session, year_be: int) -> int:
 
 
 def file_case(session: Session, draft: Draft, now: datetime, settings) -> list[dict]:
-    """Turn a confirmed draft into a case, queue the officers' alerts, and tell the principal."""
+    """Turn a confirmed draft into a case, queue the officers' alerts and tell the principal."""
     a = draft.answers
     reporter = _remember_reporter(session, draft.line_user_id, a, now)
     year_be = be_year(now.astimezone(BANGKOK))
@@ -58,14 +59,13 @@ def file_case(session: Session, draft: Draft, now: datetime, settings) -> list[d
     session.add(CaseEntry(case_id=case.id, at=now, kind="filed", author="reporter", detail={}))
     alert_officers(session, case, now, settings)
     groups.notify_new_case(session, case, now, settings.group_notice_fields)
-    session.delete(draft)
     reply = [m.text(say("case_filed", case=case, hotlines=settings.centre_hotlines),
                     [m.say_button("สถานะ"), m.say_button("แจ้งเหตุ")])]
     items = fund.eligible_items(case, settings)
     if items:  # the fund wants its request within 24 hours: say so at once
         reply.append(m.text(say("fund_may_apply", case=case, items=items, deadline=fund.deadline(case, settings),
                                 late=now > fund.deadline(case, settings)),
-                            [m.postback_button("ขอรับเงินกองทุน", f"v1:pfund:{case.id}"), m.say_button("สถานะ")]))
+                            [m.postback_button("ขอรับเงินกองทุน", AskFund(case.id).data), m.say_button("สถานะ")]))
     return reply
 
 

@@ -1,14 +1,20 @@
-"""The centre's preliminary incident-report form, as a table of steps run by bot/intake/form_engine.py."""
+"""The centre's preliminary incident-report form: ONE table of steps (STEPS below), run by bot/dialogue/engine.py.
+
+To add or change a question, edit STEPS: its name (the template is templates/line/ask_<name>.txt), how a
+typed answer is read, the choices it offers, whether "ข้าม" is allowed, and which step follows.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
-from bot.line import messages as m
-from bot.dialogue.answers import Answer, Invalid, free_text, normalise, require_text, thai_phone
+from bot.core.districts import canonical_district
 from bot.core.texts import say
 from bot.core.thai_dates import BANGKOK, DateParseError, parse_datetime
+from bot.dialogue.answers import Answer, Invalid, free_text, require_text, thai_phone
+from bot.dialogue.choices import Choice
+from bot.dialogue.engine import DONE, Step
+from bot.dialogue.payloads import PickDate
+from bot.line import messages as m
 from config.categories import BY_KEY, CATEGORIES, OTHER
 
 SELF_SOURCE = "ผู้รายงาน"
@@ -17,93 +23,84 @@ POSITIONS = (  # (button label, what it answers)
     ("ผู้อำนวยการโรงเรียน", "ผู้อำนวยการโรงเรียน"), ("รองผู้อำนวยการ", "รองผู้อำนวยการโรงเรียน"),
     ("รักษาการ ผอ.", "รักษาการในตำแหน่งผู้อำนวยการโรงเรียน"), ("ครู", "ครู"),
 )
+UNKNOWN_TIME = "ไม่ทราบเวลาแน่ชัด"
 
 
-@dataclass(frozen=True)
-class Step:
-    """One question of the form: how to ask it, how to read the answer, where to go next."""
+# ---- reading answers -------------------------------------------------------------------------
 
-    name: str
-    group: str  # what "แก้ไข" offers: editing a group walks its steps, then back to the summary
-    parse: Callable  # (answer, form) -> value; raises Invalid with what to say
-    buttons: Callable = lambda form: []  # (form) -> quick-reply actions
-    optional: bool = False
-    next: Callable = None  # (answers) -> next step name; None means the next row of STEPS
-    store: Callable = None  # (answers, value) -> None; default answers[name] = value
-    values: Callable = lambda form: {}  # extra values for the question's template
+def text_answer(limit: int, what: str):
+    """A parser for a typed answer of at most `limit` characters."""
+    return lambda answer, chat: free_text(answer, what, limit)
 
 
-@dataclass
-class Form:
-    """What a step sees: the answers so far, the clock, the settings, what we know of the user."""
-
-    answers: dict
-    now: datetime
-    settings: object
-
-    @property
-    def known_reporter(self) -> dict | None:
-        """The reporter's details from their previous report, copied into the draft at its start."""
-        return self.answers.get("_known_reporter")
-
-
-# ---- parsers -------------------------------------------------------------------------------
-
-def parse_category(answer: Answer, form: Form) -> str:
-    typed = normalise(require_text(answer, "ประเภทของเหตุ"))
-    for number, category in enumerate(CATEGORIES, start=1):
-        names = (category.key, category.name, category.label, *category.synonyms)
-        if typed == str(number) or typed in {normalise(n) for n in names}:
-            return category.key
-    raise Invalid(say("invalid_category"))
-
-
-def parse_occurred_at(answer: Answer, form: Form) -> str:
-    if answer.kind != "datetime":
+def parse_occurred_at(answer: Answer, chat) -> str:
+    if answer.kind != "datetime":  # typed: nothing visible, or not text at all, is said so
         require_text(answer, "วันและเวลาที่เกิดเหตุ")
     try:
-        return parse_datetime(answer.text, form.now).isoformat()
+        return parse_datetime(answer.text, chat.now).isoformat()
     except DateParseError as error:
         raise Invalid(str(error)) from error
 
 
-def parse_choice_or_text(limit: int, what: str):
-    def parse(answer: Answer, form: Form) -> str:
-        return free_text(answer, what, limit)
-    return parse
+def parse_source_name(answer: Answer, chat) -> str:
+    return free_text(answer, "ชื่อ-สกุลของผู้ให้ข้อมูล", 200)
 
 
-def parse_reporter_confirm(answer: Answer, form: Form) -> bool:
-    typed = normalise(require_text(answer, "ใช้ข้อมูลนี้ หรือ แก้ไข"))
-    if typed in {"ใช้ข้อมูลนี้", "ใช้", "ใช่", "ถูกต้อง", "yes", "ok"}:
-        return True
-    if typed in {"แก้ไขข้อมูล", "แก้ไข", "ไม่ใช่", "no"}:
-        return False
-    raise Invalid(say("invalid_reporter_confirm"))
+def parse_district(answer: Answer, chat) -> str:
+    return canonical_district(free_text(answer, "ชื่ออำเภอ", 100), list(chat.settings.districts))
 
 
-def store_reporter_confirm(answers: dict, use_saved: bool, form: Form) -> None:
+def parse_photo_word(answer: Answer, chat):
+    from bot.dialogue.answers import KIND_NAMES
+
+    raise Invalid(say("photos_expected", sent=KIND_NAMES.get(answer.kind, KIND_NAMES["other"])))
+
+
+def store_occurred_at(answers: dict, value, chat) -> None:
+    """A date with "ไม่ทราบเวลาแน่ชัด" keeps the day only, marked approximate."""
+    answers["occurred_at"] = value
+    answers["occurred_time_unknown"] = False
+
+
+def store_reporter_confirm(answers: dict, use_saved: bool, chat) -> None:
     answers["reporter_confirm"] = use_saved
-    if use_saved and form.known_reporter:
-        answers.update({f"reporter_{k}": v for k, v in form.known_reporter.items()})
+    known = answers.get("_known_reporter")
+    if use_saved and known:
+        answers.update({f"reporter_{k}": v for k, v in known.items()})
 
 
-def _after_reporter_confirm(answers: dict) -> str:
-    return "photos" if answers.get("reporter_confirm") else "reporter_name"
+def store_photos_word(answers: dict, value, chat) -> None:
+    """"เสร็จ" ends the photos; "ข้าม" with photos already sent asks; "ลบภาพทั้งหมด" starts again."""
+    from bot.intake.form_engine import clear_photos
+
+    photos = answers.get("photos", [])
+    if value is None and photos:
+        raise Invalid(say("photos_skip_has_photos", count=len(photos)))
+    if value == "clear":
+        clear_photos(chat)
+        raise Invalid(say("photos_cleared"))
 
 
-def _after_category(answers: dict) -> str:
+# ---- where to go next ------------------------------------------------------------------------
+
+def after_category(answers: dict) -> str:
     return "category_other" if answers.get("category") == OTHER else "subject"
 
 
-def _after_source_name(answers: dict) -> str:
-    return "reporter" if answers.get("source_name") == SELF_SOURCE else "source_phone"
+def to_reporter(answers: dict) -> str:
+    """The reporter's details: confirm the saved ones with one tap, or ask each."""
+    return "reporter_confirm" if answers.get("_known_reporter") else "reporter_name"
 
 
-def parse_source_name(answer: Answer, form: Form) -> str:
-    value = free_text(answer, "ชื่อ-สกุลของผู้ให้ข้อมูล", 200)
-    return SELF_SOURCE if normalise(value) in {normalise(SELF_SOURCE), "ผู้รายงานเอง", "ตัวเอง", "ข้าพเจ้า"} else value
+def after_source_name(answers: dict) -> str:
+    return to_reporter(answers) if answers.get("source_name") == SELF_SOURCE else "source_phone"
 
+
+def after_reporter_confirm(answers: dict) -> str:
+    return "photos" if answers.get("reporter_confirm") else "reporter_name"
+
+
+# ---- choices ---------------------------------------------------------------------------------
 
 def suggested_subject(answers: dict) -> str:
     category = BY_KEY.get(answers.get("category", ""), BY_KEY[OTHER])
@@ -112,62 +109,75 @@ def suggested_subject(answers: dict) -> str:
     return category.subject
 
 
-def _category_buttons(form: Form) -> list[dict]:
-    return [m.say_button(c.label, c.name) for c in CATEGORIES]
+def category_choices(chat) -> list[Choice]:
+    return [Choice(c.label, c.key, says=c.name, words=(c.key, *c.synonyms)) for c in CATEGORIES]
 
 
-def _district_buttons(form: Form) -> list[dict]:
-    return [m.say_button(d) for d in form.settings.districts[:13]]
+def subject_choices(chat) -> list[Choice]:
+    suggestion = suggested_subject(chat.answers)
+    return [Choice("ใช้เรื่องที่แนะนำ", suggestion, says=suggestion, text=f"ใช้เรื่องที่แนะนำ ({suggestion})")]
 
 
-def _occurred_buttons(form: Form) -> list[dict]:
-    latest = form.now.astimezone(BANGKOK).strftime("%Y-%m-%dT%H:%M")
-    return [m.datetime_button("เลือกวันและเวลา", f"{DATE_PICKER}occurred_at", initial=latest, latest=latest)]
+def occurred_choices(chat) -> list[Choice]:
+    return [Choice(UNKNOWN_TIME, None, words=("ไม่ทราบเวลา", "ไม่ทราบ", "จำเวลาไม่ได้"))]
+
+
+def occurred_picker(chat) -> list[dict]:
+    latest = chat.now.astimezone(BANGKOK).strftime("%Y-%m-%dT%H:%M")
+    return [m.datetime_button("เลือกวันและเวลา", PickDate("occurred_at").data, initial=latest, latest=latest)]
+
+
+def district_choices(chat) -> list[Choice]:
+    return [Choice(d) for d in chat.settings.districts]
+
+
+def photo_choices(chat) -> list[Choice]:
+    done = [Choice("เสร็จ", "done", words=("เสร็จแล้ว", "done", "ส่งครบแล้ว"))]
+    if chat.answers.get("photos"):
+        done.append(Choice("ลบภาพทั้งหมด", "clear", words=("ลบภาพ",)))
+    return done
+
+
+def occurred_values(chat) -> dict:
+    from bot.core.thai_dates import example_time
+
+    return {"example": example_time(chat.now)}
 
 
 # Steps in the order they are asked. The reporter's details are asked once and remembered.
 STEPS: tuple[Step, ...] = (
-    Step("category", "category", parse_category, _category_buttons, next=_after_category),
-    Step("category_other", "category", parse_choice_or_text(100, "ประเภทของเหตุโดยย่อ")),
-    Step("subject", "subject", parse_choice_or_text(200, "เรื่องของรายงาน"),
-         lambda form: [m.say_button("ใช้เรื่องที่แนะนำ", suggested_subject(form.answers))],
-         values=lambda form: {"suggestion": suggested_subject(form.answers)}),
-    Step("occurred_at", "occurred_at", parse_occurred_at, _occurred_buttons),
-    Step("facts", "facts", parse_choice_or_text(2000, "สรุปเหตุการณ์ข้อเท็จจริง")),
-    Step("initial_help", "initial_help", parse_choice_or_text(2000, "การช่วยเหลือเบื้องต้น"),
-         lambda form: [m.say_button("ข้าม")], optional=True),
-    Step("source_name", "source", parse_source_name,
-         lambda form: [m.say_button("ผู้รายงานเอง", SELF_SOURCE)], next=_after_source_name),
-    Step("source_phone", "source", lambda a, f: thai_phone(a), lambda form: [m.say_button("ข้าม")],
-         optional=True, next=lambda answers: "reporter"),
-    # "reporter" is a junction: with saved details it asks to confirm them, else asks each one.
-    Step("reporter_confirm", "reporter", parse_reporter_confirm,
-         lambda form: [m.say_button("ใช้ข้อมูลนี้"), m.say_button("แก้ไขข้อมูล")],
-         next=_after_reporter_confirm, store=store_reporter_confirm,
-         values=lambda form: {"saved": form.known_reporter or {}}),
-    Step("reporter_name", "reporter", parse_choice_or_text(200, "ชื่อ-สกุลของผู้รายงาน")),
-    Step("reporter_position", "reporter", parse_choice_or_text(200, "ตำแหน่งของผู้รายงาน"),
-         lambda form: [m.say_button(label, says) for label, says in POSITIONS]),
-    Step("reporter_school", "reporter", parse_choice_or_text(200, "ชื่อโรงเรียน")),
-    Step("reporter_district", "reporter", parse_choice_or_text(100, "ชื่ออำเภอ"), _district_buttons),
-    Step("reporter_phone", "reporter", lambda a, f: thai_phone(a), next=lambda answers: "photos"),
-    Step("photos", "photos", None, lambda form: [m.say_button("เสร็จ"), m.say_button("ข้าม")], optional=True,
-         next=lambda answers: "summary"),
+    Step("category", group="category", choices=category_choices, next=after_category, invalid="invalid_category",
+         what="ประเภทของเหตุ"),
+    Step("category_other", group="category", parse=text_answer(100, "ประเภทของเหตุโดยย่อ")),
+    Step("subject", group="subject", parse=text_answer(200, "เรื่องของรายงาน"), choices=subject_choices,
+         values=lambda chat: {"suggestion": suggested_subject(chat.answers)}),
+    Step("occurred_at", group="occurred_at", parse=parse_occurred_at, buttons=occurred_picker, values=occurred_values,
+         echo=lambda chat: say("date_understood", occurred_at=datetime.fromisoformat(chat.answers["occurred_at"]))),
+    Step("facts", group="facts", parse=text_answer(2000, "สรุปเหตุการณ์ข้อเท็จจริง")),
+    Step("initial_help", group="initial_help", parse=text_answer(2000, "การช่วยเหลือเบื้องต้น"), optional=True),
+    Step("source_name", group="source", parse=parse_source_name, next=after_source_name,
+         choices=lambda chat: [Choice("ผู้รายงานเอง", SELF_SOURCE, words=("ตัวเอง", "ข้าพเจ้า", SELF_SOURCE))]),
+    Step("source_phone", group="source", parse=lambda a, chat: thai_phone(a), optional=True, next=to_reporter),
+    Step("reporter_confirm", group="reporter", next=after_reporter_confirm, store=store_reporter_confirm,
+         choices=lambda chat: [Choice("ใช้ข้อมูลนี้", True, words=("ใช้", "ใช่", "ถูกต้อง", "yes", "ok")),
+                               Choice("แก้ไขข้อมูล", False, words=("ไม่ใช่", "no"))],
+         values=lambda chat: {"saved": chat.answers.get("_known_reporter") or {}},
+         invalid="invalid_reporter_confirm", what="ใช้ข้อมูลนี้ หรือ แก้ไข"),
+    Step("reporter_name", group="reporter", parse=text_answer(200, "ชื่อ-สกุลของผู้รายงาน")),
+    Step("reporter_position", group="reporter", parse=text_answer(200, "ตำแหน่งของผู้รายงาน"),
+         choices=lambda chat: [Choice(label, says, says=says) for label, says in POSITIONS]),
+    Step("reporter_school", group="reporter", parse=text_answer(200, "ชื่อโรงเรียน")),
+    Step("reporter_district", group="reporter", parse=parse_district, choices=district_choices),
+    Step("reporter_phone", group="reporter", parse=lambda a, chat: thai_phone(a), next=lambda answers: "photos"),
+    Step("photos", group="photos", parse=parse_photo_word, choices=photo_choices, optional=True,
+         store=store_photos_word, next=lambda answers: DONE,
+         values=lambda chat: {"photo_count": len(chat.answers.get("photos", []))}),
 )
 
-BY_NAME = {step.name: step for step in STEPS}
-GROUPS = {  # what "แก้ไข" offers, in the order of the form, with the typed numbers it accepts
-    "category": "ประเภทเหตุ", "subject": "เรื่อง", "occurred_at": "วันเวลาเกิดเหตุ", "facts": "ข้อเท็จจริง",
-    "initial_help": "การช่วยเหลือเบื้องต้น", "source": "แหล่งข้อมูล", "reporter": "ผู้รายงาน", "photos": "ภาพประกอบ",
-}
-FIRST_OF_GROUP = {"category": "category", "subject": "subject", "occurred_at": "occurred_at", "facts": "facts",
-                  "initial_help": "initial_help", "source": "source_name", "reporter": "reporter_name",
-                  "photos": "photos"}
-
-
-def natural_next(step: Step, answers: dict) -> str:
-    """The step after `step` when filling in the form from top to bottom."""
-    if step.next is not None:
-        return step.next(answers)
-    index = STEPS.index(step)
-    return STEPS[index + 1].name
+# What "แก้ไข" on the summary offers, in the order of the form: (group, label, the step editing starts at).
+GROUPS = (
+    ("category", "ประเภทเหตุ", "category"), ("subject", "เรื่อง", "subject"),
+    ("occurred_at", "วันเวลาเกิดเหตุ", "occurred_at"), ("facts", "ข้อเท็จจริง", "facts"),
+    ("initial_help", "การช่วยเหลือเบื้องต้น", "initial_help"), ("source", "แหล่งข้อมูล", "source_name"),
+    ("reporter", "ผู้รายงาน", "reporter_name"), ("photos", "ภาพประกอบ", "photos"),
+)

@@ -120,6 +120,16 @@ class LineGateway:
         return self._call(lambda: self._require(self._api).delete_rich_menu(
             rich_menu_id, _request_timeout=self.timeout))
 
+    def link_rich_menu(self, user_id: str, rich_menu_id: str) -> SendResult:
+        """Show this person their own rich menu (the officers' menu) instead of the default."""
+        return self._call(lambda: self._require(self._api).link_rich_menu_id_to_user(
+            user_id, rich_menu_id, _request_timeout=self.timeout))
+
+    def unlink_rich_menu(self, user_id: str) -> SendResult:
+        """Give this person the default rich menu again (an officer who was deactivated)."""
+        return self._call(lambda: self._require(self._api).unlink_rich_menu_id_from_user(
+            user_id, _request_timeout=self.timeout))
+
     def _fetch(self, call):
         """Run an SDK call that answers something: (result, answer), the answer None on failure."""
         try:

@@ -1,7 +1,8 @@
-"""The menu bar under the chat (LINE's rich menu): three large buttons, their picture, installing them.
+"""The menu bar under the chat (LINE's rich menu): the principals' and the officers' menus, their pictures.
 
-Each button sends a word as if the person typed it, so the menu needs no code of its own in
-the conversation: แจ้งเหตุ starts a report, สถานะ lists the principal's cases, เมนู explains.
+Each button sends a word as if the person typed it, so a menu needs no code of its own in the
+conversation: แจ้งเหตุ starts a report, สถานะ lists the principal's cases, เมนู explains; officers
+get เรื่องค้าง, กองทุน, เข้าระบบเว็บ and วิธีใช้ (linked to each officer by bot/staff/menus.py).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from bot.line.shaped_text import TextStyle, draw_centred, text_width
 
 NAME_PREFIX = "ccpc-"  # menus whose name starts so are ours: install replaces them
 NAME = "ccpc-main-menu"
+OFFICER_NAME = "ccpc-officer-menu"
 CHAT_BAR_TEXT = "เมนูแจ้งเหตุ"  # the bar that opens and closes the menu, at most 14 characters
 WIDTH, HEIGHT = 2500, 843  # LINE's compact rich menu
 CONTENT_TYPE = "image/png"
@@ -38,11 +40,27 @@ class Panel:
     icon: str  # "!", "list" or "?"
 
 
+@dataclass(frozen=True)
+class Menu:
+    """One rich menu: its name in LINE (ours start with NAME_PREFIX), its chat bar, its panels."""
+
+    name: str
+    chat_bar: str  # at most 14 characters
+    panels: tuple[Panel, ...]
+
+
 PANELS = (
     Panel("แจ้งเหตุ", "รายงานเหตุที่เกิดกับนักเรียน", "แจ้งเหตุ", (196, 40, 40), "!"),
     Panel("สถานะ", "ดูเรื่องที่รายงานไว้", "สถานะ", (21, 101, 192), "list"),
     Panel("เมนู/วิธีใช้", "วิธีใช้และสายด่วน", "เมนู", (27, 120, 62), "?"),
 )
+PRINCIPALS = Menu(NAME, CHAT_BAR_TEXT, PANELS)
+OFFICERS = Menu(OFFICER_NAME, "เมนูงานศูนย์", (
+    Panel("เรื่องค้าง", "เรื่องใหม่และเรื่องที่ยังไม่ปิด", "เรื่องค้าง", (196, 40, 40), "list"),
+    Panel("กองทุน", "คำขอที่รอดำเนินการ", "กองทุน", (21, 101, 192), "฿"),
+    Panel("เข้าระบบเว็บ", "หน้าเว็บสำหรับเจ้าหน้าที่", "เข้าระบบเว็บ", (94, 53, 177), "@"),
+    Panel("วิธีใช้", "คำสั่งทั้งหมด", "เมนูเจ้าหน้าที่", (27, 120, 62), "?"),
+))
 
 
 @dataclass(frozen=True)
@@ -53,6 +71,7 @@ class Installed:
     """
 
     rich_menu_id: str | None = None
+    officer_menu_id: str | None = None
     removed: tuple[str, ...] = ()
     error: str = ""
     warnings: tuple[str, ...] = ()
@@ -83,8 +102,21 @@ def install(gateway) -> Installed:
         if result.outcome == "refused":  # LINE said no: the menu people had is still the default
             return _undo(gateway, menu_id, _failure("make it the default menu", result))
         return Installed(menu_id, error=_failure("make it the default menu", result), uncertain=True)
-    removed, warnings = _remove_older(gateway, menu_id)
-    return Installed(menu_id, removed, warnings=warnings)
+    officers, problem = _create(gateway, OFFICERS)
+    removed, warnings = _remove_older(gateway, {menu_id, officers})
+    return Installed(menu_id, officers, removed, warnings=warnings + ((problem,) if problem else ()))
+
+
+def _create(gateway, menu: Menu) -> tuple[str | None, str]:
+    """Create a menu that is nobody's default (the officers'); (its id, or None and why not)."""
+    result, menu_id = gateway.create_rich_menu(definition(menu))
+    if not result.ok or not menu_id:
+        return None, _failure(f"create {menu.name}", result)
+    result = gateway.upload_rich_menu_image(menu_id, render(menu), CONTENT_TYPE)
+    if not result.ok:
+        gateway.delete_rich_menu(menu_id)
+        return None, _failure(f"upload the picture of {menu.name}", result)
+    return menu_id, ""
 
 
 def _make_default(gateway, menu_id: str, attempts: int = SET_DEFAULT_ATTEMPTS):
@@ -113,7 +145,7 @@ def _undo(gateway, menu_id: str, error: str) -> Installed:
     return Installed(error=error, warnings=leftover)
 
 
-def _remove_older(gateway, keep: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _remove_older(gateway, keep: set) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Delete every menu we made before (by its name), keeping `keep`; returns (removed, warnings)."""
     result, menus = gateway.rich_menus()
     if not result.ok:
@@ -121,7 +153,7 @@ def _remove_older(gateway, keep: str) -> tuple[tuple[str, ...], tuple[str, ...]]
     removed, warnings = [], []
     for menu in menus:
         menu_id = menu.get("richMenuId")
-        if menu_id == keep or not str(menu.get("name", "")).startswith(NAME_PREFIX):
+        if menu_id in keep or not str(menu.get("name", "")).startswith(NAME_PREFIX):
             continue
         deleted = gateway.delete_rich_menu(menu_id)
         if deleted.ok:
@@ -136,35 +168,35 @@ def _failure(step: str, result) -> str:
     return f"could not {step}: {answer}" + (f" ({result.detail})" if result.detail else "")
 
 
-def panel_bounds() -> list[dict]:
+def panel_bounds(menu: Menu = PRINCIPALS) -> list[dict]:
     """Each panel's tappable area in image pixels; together they cover the whole picture."""
-    edges = [round(i * WIDTH / len(PANELS)) for i in range(len(PANELS) + 1)]
+    edges = [round(i * WIDTH / len(menu.panels)) for i in range(len(menu.panels) + 1)]
     return [{"x": left, "y": 0, "width": right - left, "height": HEIGHT} for left, right in pairwise(edges)]
 
 
-def definition() -> dict:
+def definition(menu: Menu = PRINCIPALS) -> dict:
     """The rich menu as LINE's JSON (a RichMenuRequest), shown open when the chat opens."""
     areas = [{"bounds": bounds, "action": {"type": "message", "label": panel.label, "text": panel.text}}
-             for panel, bounds in zip(PANELS, panel_bounds())]
-    return {"size": {"width": WIDTH, "height": HEIGHT}, "selected": True, "name": NAME,
-            "chatBarText": CHAT_BAR_TEXT, "areas": areas}
+             for panel, bounds in zip(menu.panels, panel_bounds(menu))]
+    return {"size": {"width": WIDTH, "height": HEIGHT}, "selected": True, "name": menu.name,
+            "chatBarText": menu.chat_bar, "areas": areas}
 
 
-def render() -> bytes:
-    """The menu's picture as PNG bytes: three coloured panels with an icon, a big word and a hint."""
+def render(menu: Menu = PRINCIPALS) -> bytes:
+    """The menu's picture as PNG bytes: coloured panels with an icon, a big word and a hint."""
     image = Image.new("RGB", (WIDTH, HEIGHT), WHITE)
-    label = _fitting("Bold", LABEL_MAX, [p.label for p in PANELS])
-    subtitle = _fitting("Regular", SUBTITLE_MAX, [p.subtitle for p in PANELS])
-    for panel, bounds in zip(PANELS, panel_bounds()):
+    room = WIDTH / len(menu.panels) - 2 * MARGIN
+    label = _fitting("Bold", LABEL_MAX, [p.label for p in menu.panels], room)
+    subtitle = _fitting("Regular", SUBTITLE_MAX, [p.subtitle for p in menu.panels], room)
+    for panel, bounds in zip(menu.panels, panel_bounds(menu)):
         _draw_panel(image, panel, bounds, label, subtitle)
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
     return out.getvalue()
 
 
-def _fitting(style: str, largest: int, texts: list[str]) -> TextStyle:
+def _fitting(style: str, largest: int, texts: list[str], room: float) -> TextStyle:
     """The largest size up to `largest` at which every text fits a panel's width."""
-    room = WIDTH / len(PANELS) - 2 * MARGIN
     size = largest
     while size > 20 and max(text_width(t, TextStyle(font_path(style), size)) for t in texts) > room:
         size -= 2

@@ -58,6 +58,12 @@ def on_group_text(session: Session, group_id: str, user_id: str, text: str, now:
     return [m.text(say("group_registered"))]
 
 
+def is_registered(session: Session, group_id: str) -> bool:
+    """Whether this is one of the centre's registered (active) groups."""
+    group = session.get(LineGroup, group_id)
+    return group is not None and group.active
+
+
 def notify_new_case(session: Session, case, now: datetime, fields: tuple[str, ...] = ("category", "district")) -> int:
     """A short notice in every registered group: the reference and what GROUP_NOTICE_FIELDS chose.
 

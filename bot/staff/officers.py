@@ -67,6 +67,11 @@ def invite(session: Session, name: str, phone: str, role: str, now: datetime) ->
     return officer, code
 
 
+def looks_like_code(answer: Answer) -> bool:
+    """Whether the text is shaped like an invitation code (K7QM-2XPD)."""
+    return answer.kind == "text" and INVITE_PATTERN.match(answer.text) is not None
+
+
 def try_link(session: Session, user_id: str, answer: Answer, now: datetime) -> list[dict] | None:
     """If the user sent an invitation code, link their LINE account; None when it is no code."""
     match = INVITE_PATTERN.match(answer.text) if answer.kind == "text" else None

@@ -10,7 +10,7 @@ On PostgreSQL the indexes are built inside the migration's transaction, which ho
 those tables meanwhile: a few seconds at a million cases (docs/benchmarks.md).
 
 Revision ID: 0003e
-Revises: 0002
+Revises: 0003b
 Create Date: 2026-12-02 08:30:00
 """
 import json
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 
 revision = '0003e'
-down_revision = '0002'
+down_revision = '0003b'
 branch_labels = None
 depends_on = None
 
