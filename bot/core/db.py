@@ -173,7 +173,8 @@ class Database:
         """
         from alembic import command
 
-        with self.engine.begin() as connection, locks.migration_lock(connection):
+        with locks.migration_lock(self.engine), self.engine.begin() as connection:
+            locks.lock_migrations(connection)
             config = alembic_config(self.url)
             config.attributes["connection"] = connection
             command.upgrade(config, "head")

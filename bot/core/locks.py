@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 
 
 def lock_key(name: str) -> int:
@@ -34,22 +34,25 @@ def libpq_url(url: str) -> str:
 
 
 @contextmanager
-def migration_lock(connection: Connection) -> Iterator[None]:
+def migration_lock(engine: Engine) -> Iterator[None]:
     """Serialise migrations: the first process migrates, the others wait and then find nothing to do.
 
-    On PostgreSQL a transaction-scoped advisory lock, taken on the migration's own connection
-    (released at its commit); on SQLite a file lock beside the database.
+    On SQLite a file lock beside the database, held until the migration has committed. On
+    PostgreSQL this only yields: call `lock_migrations` first thing in the migration's transaction
+    (a transaction-scoped advisory lock, released by its commit).
     """
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key("migrate")})
-        yield
-        return
-    path = sqlite_path(connection.engine.url.render_as_string(hide_password=False))
+    path = sqlite_path(engine.url.render_as_string(hide_password=False)) if engine.dialect.name == "sqlite" else None
     if path is None:
         yield
         return
     with _flock(path.with_name(path.name + ".migrate.lock"), blocking=True):
         yield
+
+
+def lock_migrations(connection: Connection) -> None:
+    """PostgreSQL: wait for the migration lock inside the caller's transaction."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key("migrate")})
 
 
 @contextmanager
