@@ -135,13 +135,19 @@ class RichMenuEndpoints:
             self._user_rich_menus = {u: r for u, r in self._user_rich_menus.items() if r != rich_menu_id}
         return 200, {}
 
+    def _unappliable(self, rich_menu_id):
+        """LINE's refusal to show this menu to anyone (unknown, or no picture yet); None when it may be shown."""
+        menu = self._rich_menus.get(rich_menu_id)
+        if menu is None:
+            return _error(404, "Not found")
+        if menu.image is None:
+            return _error(400, "must upload richmenu image before applying it to user")
+        return None
+
     def _on_richmenu_set_default(self, request, body, request_id, rich_menu_id):
         with self._lock:
-            menu = self._rich_menus.get(rich_menu_id)
-            if menu is None:
-                return _error(404, "Not found")
-            if menu.image is None:
-                return _error(400, "must upload richmenu image before applying it to user")
+            if refused := self._unappliable(rich_menu_id):
+                return refused
             self._default_rich_menu = rich_menu_id
         return 200, {}
 
@@ -157,11 +163,8 @@ class RichMenuEndpoints:
 
     def _on_richmenu_link(self, request, body, request_id, user_id, rich_menu_id):
         with self._lock:
-            menu = self._rich_menus.get(rich_menu_id)
-            if menu is None:
-                return _error(404, "Not found")
-            if menu.image is None:
-                return _error(400, "must upload richmenu image before applying it to user")
+            if refused := self._unappliable(rich_menu_id):
+                return refused
             self._user_rich_menus[user_id] = rich_menu_id
         return 200, {}
 
