@@ -105,9 +105,9 @@ def on_postback(turn: Turn, event: dict) -> list[dict] | None:
         return None
     postback = event.get("postback") or {}
     params = postback.get("params") or {}
-    if "datetime" in params or postback.get("data", "").startswith(DATE_PICKER):
+    if "datetime" in params or "date" in params or postback.get("data", "").startswith(DATE_PICKER):
         # a date picked, or a form's picker that sent none: the form asks its question again
-        return on_input(turn, Answer("datetime", params.get("datetime", "")))
+        return on_input(turn, Answer("datetime", params.get("datetime") or params.get("date", "")))
     return on_input(turn, Answer("postback", postback.get("data", "")))
 
 

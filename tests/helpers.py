@@ -26,12 +26,13 @@ def add_officer(services, line, name="เจ้าหน้าที่ทดส
     return person
 
 
-def fill_report(principal, photos: int = 0, first_time: bool = True, when: str = "วันนี้ 14:30") -> None:
-    """Walk the whole form up to the summary, the way a principal taps and types."""
+def fill_report(principal, photos: int = 0, first_time: bool = True, when: str | list[str] = "วันนี้ 14:30") -> None:
+    """Walk the whole form up to the summary, the way a principal taps and types (`when`: one or more messages)."""
     principal.says("แจ้งเหตุ")
     principal.taps("เกิดอุบัติเหตุ")
     principal.taps("ใช้เรื่องที่แนะนำ")
-    principal.says(when)
+    for said in [when] if isinstance(when, str) else when:
+        principal.says(said)
     principal.says("นักเรียนชาย ป.5 จำนวน 1 คน พลัดตกสระน้ำหลังโรงเรียน ครูช่วยขึ้นมาได้ หมดสติชั่วครู่")
     principal.says("ปฐมพยาบาลและนำส่งโรงพยาบาลชุมชน แจ้งผู้ปกครองแล้ว")
     principal.says("นางสาวสมมุติ ทดสอบ")

@@ -20,6 +20,7 @@ def draft_summary(answers: dict) -> str:
     """Everything the principal entered, to check before confirming."""
     return say("summary", a=answers, category=display_name(answers["category"], answers.get("category_other")),
                occurred_at=datetime.fromisoformat(answers["occurred_at"]),
+               time_unknown=answers.get("occurred_time_unknown", False),
                photo_count=len(answers.get("photos", [])))
 
 

@@ -18,6 +18,8 @@ def _environment() -> Environment:
 
     env.filters["thai_datetime"] = thai_dates.format_datetime
     env.filters["thai_date"] = thai_dates.format_date
+    env.filters["occurred"] = lambda at, unknown=False, style="full": say("occurred_when", at=at, unknown=unknown,
+                                                                          style=style)
     env.filters["number"] = lambda n: f"{n:,}"
     env.globals["centre_name"] = "ศูนย์เฉพาะกิจคุ้มครองและช่วยเหลือนักเรียน"  # until configure() is called
     return env

@@ -71,7 +71,19 @@ class DateParseError(ValueError):
 
     def __init__(self, message: str, reason: str):
         super().__init__(message)
-        self.reason = reason  # "unreadable", "future", "invalid_date" or "too_old"
+        self.reason = reason  # "unreadable", "future", "invalid_date", "too_old" or "which_year"
+
+
+class YearQuestion(DateParseError):
+    """A two-digit year that makes sense in either era: str() asks "หมายถึง … ใช่ไหม", `meant` is the likely one."""
+
+    def __init__(self, meant: datetime, day_only: bool = False):
+        super().__init__(say("date_which_year", meant=meant, day_only=day_only), "which_year")
+        self.meant = meant
+
+
+class _Guessed(date):
+    """A day whose two-digit year was read in the less usual era (C.E.): the person is asked to confirm."""
 
 
 _LAST_NIGHT = "last night"  # sentinel day: its date depends on the hour given
@@ -149,29 +161,39 @@ def _cut(s: str, m: re.Match) -> str:
     return s[:m.start()] + " " + s[m.end():]
 
 
-def _ce_year(text: str, now: datetime | None = None) -> int:
-    """Typed year to Christian year: 4 digits >= 2400 are BE; 2 digits are BE unless only CE is recent."""
+def _ce_year(text: str) -> int:
+    """A typed four-digit year as a Christian year: 2400 and later are Buddhist Era."""
     year = int(text)
-    if len(text) == 2:
-        be = year + 2500 - BE_OFFSET
-        if now is not None and not now.year - 1 <= be <= now.year and now.year - 1 <= 2000 + year <= now.year:
-            return 2000 + year  # "2/12/26" typed in 2569 (2026) means 2026, not 2526
-        return be
     return year - BE_OFFSET if year >= 2400 else year
+
+
+def _typed_date(year: str, month: int, day: int, now: datetime) -> date:
+    """A day with a typed year. Two digits are B.E. ("69" is 2569) unless that era is long past and the
+    C.E. reading is recent ("2/12/26" typed in 2569): then the C.E. day, marked to be confirmed."""
+    if len(year) != 2:
+        return _make_date(_ce_year(year), month, day, now)
+    be = _make_date(int(year) + 2500 - BE_OFFSET, month, day, now)
+    try:
+        ce = date(2000 + int(year), month, day)
+    except ValueError:
+        return be
+    today = now.date()
+    if ce <= today and today - ce <= MAX_AGE:  # both eras are past: ask about the recent one
+        return _Guessed(ce.year, ce.month, ce.day)
+    return be
 
 
 def _make_date(year: int, month: int, day: int, now: datetime) -> date:
     """Build a date or explain politely why that day does not exist."""
     example = _example(now)
     if not 1 <= month <= 12:
-        raise DateParseError(f"ไม่มีเดือนที่ {month} กรุณาระบุเดือน 1–12 เช่น {example}", "invalid_date")
+        raise DateParseError(say("date_no_such_month", month=month, example=example), "invalid_date")
     if not 1 <= year <= 9998:
-        raise DateParseError(f"ปี {year} ไม่ถูกต้อง กรุณาตรวจสอบอีกครั้ง เช่น {example}", "invalid_date")
+        raise DateParseError(say("date_no_such_year", year=year, example=example), "invalid_date")
     last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
     if not 1 <= day <= last:
-        raise DateParseError(
-            f"ไม่มีวันที่ {day} ในเดือน{THAI_MONTHS[month - 1]} {year + BE_OFFSET} "
-            f"(เดือนนี้มีถึงวันที่ {last}) กรุณาตรวจสอบวันที่อีกครั้ง เช่น {example}", "invalid_date")
+        raise DateParseError(say("date_no_such_day", day=day, month=THAI_MONTHS[month - 1], year=year + BE_OFFSET,
+                                 last=last, example=example), "invalid_date")
     return date(year, month, day)
 
 
@@ -185,7 +207,7 @@ def _named_date(m: re.Match, now: datetime) -> date:
     """"22 พ.ย. 69", "22 พฤศจิกายน 2569", "22 พย" (no year: the most recent such day)."""
     month = _MONTH_NUMBER[m[2].replace(".", "")]
     if m[3]:
-        return _make_date(_ce_year(m[3], now), month, int(m[1]), now)
+        return _typed_date(m[3], month, int(m[1]), now)
     return _recent_date(month, int(m[1]), now)
 
 
@@ -198,7 +220,7 @@ def _relative_date(word: str, now: datetime) -> date | str:
 
 _DATE_RULES = [
     (_ISO, lambda m, now: _make_date(int(m[1]), int(m[2]), int(m[3]), now)),
-    (_NUMERIC, lambda m, now: _make_date(_ce_year(m[4], now), int(m[3]), int(m[1]), now)),
+    (_NUMERIC, lambda m, now: _typed_date(m[4], int(m[3]), int(m[1]), now)),
     (_NAMED, lambda m, now: _named_date(m, now)),
     (_NUMERIC_NO_YEAR, lambda m, now: _recent_date(int(m[2]), int(m[1]), now)),
     (_RELATIVE, lambda m, now: _relative_date(m[0], now)),
@@ -264,8 +286,7 @@ def _make_time(m: re.Match, to_hour) -> time:
     minute = 30 if g.get("half") else int(g.get("mm") or g.get("nm") or 0)
     second = int(g.get("sec") or 0)
     if hour is None or minute > 59 or second > 59:
-        raise DateParseError(f"ไม่มีเวลา {m[0].strip()} กรุณาตรวจสอบอีกครั้ง "
-                             "(ชั่วโมง 0–23 นาที 0–59) เช่น 14.30 หรือ บ่าย 2 โมง", "invalid_date")
+        raise DateParseError(say("date_no_such_time", typed=m[0].strip()), "invalid_date")
     return time(hour, minute, second)
 
 
@@ -281,20 +302,15 @@ def _resolve_day(day: date | str | None, clock: time, now: datetime) -> date:
 def _check_range(dt: datetime, now: datetime) -> None:
     """Refuse times in the future (beyond a small tolerance) and more than a year ago."""
     if dt > now + FUTURE_TOLERANCE:
-        raise DateParseError(
-            f"เวลาที่ระบุยังไม่ถึง ({format_datetime(dt, 'short')} แต่ตอนนี้คือ "
-            f"{format_datetime(now, 'short')}) กรุณาตรวจสอบอีกครั้ง เช่น {_example(now)}", "future")
+        raise DateParseError(say("date_future", at=dt, now=now, example=_example(now)), "future")
     if dt < now - MAX_AGE:
-        raise DateParseError(
-            f"วันที่ที่ระบุ ({format_date(dt)}) ย้อนหลังเกิน 1 ปี ระบบนี้ใช้รายงานเหตุการณ์ที่เพิ่งเกิดขึ้น "
-            f"กรุณาตรวจสอบวันที่และปีอีกครั้ง เช่น {_example(now)}", "too_old")
+        raise DateParseError(say("date_too_old", at=dt, example=_example(now)), "too_old")
 
 
 def _missing_time(text: str, day: date | str, now: datetime) -> DateParseError:
     """The error for a day typed without a time of day."""
-    if day == _LAST_NIGHT:
-        return DateParseError("กรุณาระบุเวลาของเมื่อคืนด้วย เช่น เมื่อคืน 2 ทุ่ม หรือ เมื่อคืน ตี 2", "unreadable")
-    return DateParseError(f"กรุณาระบุเวลาที่เกิดเหตุด้วย เช่น {text} {now.hour}.{now.minute:02d}", "unreadable")
+    return DateParseError(say("date_missing_time", last_night=day == _LAST_NIGHT, typed=text,
+                              example=f"{now.hour}.{now.minute:02d}"), "unreadable")
 
 
 def parse_datetime(text: str, now: datetime) -> datetime:
@@ -321,6 +337,8 @@ def parse_datetime(text: str, now: datetime) -> datetime:
     clock = _in_part(clock, part)
     result = datetime.combine(_resolve_day(day, clock, now), clock, tzinfo=BANGKOK)
     _check_range(result, now)
+    if isinstance(day, _Guessed):
+        raise YearQuestion(result)
     return result
 
 
@@ -332,8 +350,15 @@ def example_time(now: datetime) -> str:
     return f"{day} {earlier.hour}.{earlier.minute:02d}"
 
 
-def parse_date(text: str, now: datetime) -> date:
-    """A day as typed ("วันนี้", "เมื่อวาน", "20/11/2569"); the time of day does not matter here."""
+def parse_date(text: str, now: datetime, ask_year: bool = False) -> date:
+    """A day as typed ("วันนี้", "เมื่อวาน", "20/11/2569"); the time of day does not matter here.
+
+    A two-digit year that fits either era is read as the recent one, or (ask_year) raised as a YearQuestion."""
     if re.sub(r"\s", "", (text or "").lower()) in ("วันนี้", "today"):
         return now.astimezone(BANGKOK).date()
-    return parse_datetime(f"{text} 00.01", now).astimezone(BANGKOK).date()
+    try:
+        return parse_datetime(f"{text} 00.01", now).astimezone(BANGKOK).date()
+    except YearQuestion as question:
+        if ask_year:
+            raise YearQuestion(question.meant, day_only=True) from None
+        return question.meant.date()

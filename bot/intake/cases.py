@@ -40,7 +40,8 @@ def file_case(session: Session, draft: Draft, now: datetime, settings) -> list[d
     case = Case(
         year_be=year_be, number=next_number(session, year_be), state="new",
         category=a["category"], category_other=a.get("category_other"), subject=a["subject"],
-        occurred_at=datetime.fromisoformat(a["occurred_at"]), facts=a["facts"], initial_help=a.get("initial_help"),
+        occurred_at=datetime.fromisoformat(a["occurred_at"]), occurred_time_unknown=bool(a.get("occurred_time_unknown")),
+        facts=a["facts"], initial_help=a.get("initial_help"),
         source_name=a["source_name"], source_phone=a.get("source_phone"),
         reporter_id=reporter.id, reporter_line_user_id=draft.line_user_id,
         **{f"reporter_{k}": getattr(reporter, k) for k in ("name", "position", "school", "district", "phone")},

@@ -5,11 +5,12 @@ typed answer is read, the choices it offers, whether "ข้าม" is allowed, 
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from bot.core.districts import canonical_district
 from bot.core.texts import say
-from bot.core.thai_dates import BANGKOK, DateParseError, parse_datetime
+from bot.core.thai_dates import (BANGKOK, DateParseError, YearQuestion, example_time, format_date, parse_date,
+                                 parse_datetime)
 from bot.dialogue.answers import Answer, Invalid, free_text, require_text, thai_phone
 from bot.dialogue.choices import Choice
 from bot.dialogue.engine import DONE, Step
@@ -24,6 +25,8 @@ POSITIONS = (  # (button label, what it answers)
     ("รักษาการ ผอ.", "รักษาการในตำแหน่งผู้อำนวยการโรงเรียน"), ("ครู", "ครู"),
 )
 UNKNOWN_TIME = "ไม่ทราบเวลาแน่ชัด"
+UNKNOWN_WORDS = ("ไม่ทราบเวลาแน่ชัด", "ไม่ทราบเวลา", "ไม่แน่ใจเวลา", "จำเวลาไม่ได้")
+PENDING = ("_occurred_meant", "_occurred_day", "_occurred_retry")  # the occurred-at steps' work in progress
 
 
 # ---- reading answers -------------------------------------------------------------------------
@@ -33,13 +36,39 @@ def text_answer(limit: int, what: str):
     return lambda answer, chat: free_text(answer, what, limit)
 
 
-def parse_occurred_at(answer: Answer, chat) -> str:
+def parse_occurred_at(answer: Answer, chat) -> dict:
+    """A date and time; "เมื่อวาน ไม่ทราบเวลา" is the day alone; a year of either era is asked about."""
     if answer.kind != "datetime":  # typed: nothing visible, or not text at all, is said so
         require_text(answer, "วันและเวลาที่เกิดเหตุ")
+    day_only = next((w for w in UNKNOWN_WORDS if w in answer.text), None)
+    if day_only:
+        return _read_day(answer.text.replace(day_only, " "), chat)
     try:
-        return parse_datetime(answer.text, chat.now).isoformat()
+        return {"at": parse_datetime(answer.text, chat.now).isoformat(), "day_only": False}
+    except YearQuestion as question:
+        return {"meant": question.meant.isoformat(), "day_only": False}
     except DateParseError as error:
         raise Invalid(str(error)) from error
+
+
+def parse_occurred_day(answer: Answer, chat) -> dict:
+    """The day alone, after "ไม่ทราบเวลาแน่ชัด": typed, or picked in LINE's date picker."""
+    if answer.kind != "datetime":
+        require_text(answer, "วันที่เกิดเหตุ")
+    return _read_day(answer.text, chat)
+
+
+def _read_day(text: str, chat) -> dict:
+    try:
+        return _day_only(parse_date(text, chat.now, ask_year=True))
+    except YearQuestion as question:
+        return {"meant": question.meant.isoformat(), "day_only": True}
+    except DateParseError as error:
+        raise Invalid(str(error)) from error
+
+
+def _day_only(day) -> dict:
+    return {"at": datetime.combine(day, time(0, 0), tzinfo=BANGKOK).isoformat(), "day_only": True}
 
 
 def parse_source_name(answer: Answer, chat) -> str:
@@ -57,9 +86,24 @@ def parse_photo_word(answer: Answer, chat):
 
 
 def store_occurred_at(answers: dict, value, chat) -> None:
-    """A date with "ไม่ทราบเวลาแน่ชัด" keeps the day only, marked approximate."""
-    answers["occurred_at"] = value
-    answers["occurred_time_unknown"] = False
+    """A moment is kept; "ไม่ทราบเวลาแน่ชัด" asks for the day; a year of either era is asked about first."""
+    for key in PENDING:
+        answers.pop(key, None)
+    if value == UNKNOWN_TIME:
+        answers["_occurred_day"] = True
+    elif "meant" in value:
+        answers["_occurred_meant"] = value
+    else:
+        answers["occurred_at"], answers["occurred_time_unknown"] = value["at"], value["day_only"]
+
+
+def store_year_meant(answers: dict, meant: bool, chat) -> None:
+    """ "ใช่": the day asked about is kept; "ไม่ใช่": the day (or the moment) is asked again."""
+    guess = answers.pop("_occurred_meant", None) or {}
+    if meant and guess:
+        store_occurred_at(answers, {"at": guess["meant"], "day_only": guess["day_only"]}, chat)
+    else:
+        answers["_occurred_retry"] = "occurred_day" if guess.get("day_only") else "occurred_at"
 
 
 def store_reporter_confirm(answers: dict, use_saved: bool, chat) -> None:
@@ -82,6 +126,26 @@ def store_photos_word(answers: dict, value, chat) -> None:
 
 
 # ---- where to go next ------------------------------------------------------------------------
+
+def after_occurred(answers: dict) -> str:
+    """Ask which era was meant, or for the day, or (the moment known) go on to the facts."""
+    if "_occurred_meant" in answers:
+        return "occurred_year"
+    if answers.get("_occurred_day"):
+        return "occurred_day"
+    return answers.get("_occurred_retry") or "facts"
+
+
+def occurred_echo(chat) -> str | None:
+    """What was understood, at once: "รับทราบ: 2 ธันวาคม 2569 เวลา 15.00 น."."""
+    a = chat.answers
+    if "_occurred_retry" in a:
+        return say("date_year_not_meant", day_only=a["_occurred_retry"] == "occurred_day")
+    if any(key in a for key in PENDING) or "occurred_at" not in a:
+        return None
+    return say("date_understood", occurred_at=datetime.fromisoformat(a["occurred_at"]),
+               unknown=a.get("occurred_time_unknown", False))
+
 
 def after_category(answers: dict) -> str:
     return "category_other" if answers.get("category") == OTHER else "subject"
@@ -119,12 +183,33 @@ def subject_choices(chat) -> list[Choice]:
 
 
 def occurred_choices(chat) -> list[Choice]:
-    return [Choice(UNKNOWN_TIME, None, words=("ไม่ทราบเวลา", "ไม่ทราบ", "จำเวลาไม่ได้"))]
+    return [Choice(UNKNOWN_TIME, UNKNOWN_TIME, words=UNKNOWN_WORDS[1:] + ("ไม่ทราบ",))]
 
 
 def occurred_picker(chat) -> list[dict]:
     latest = chat.now.astimezone(BANGKOK).strftime("%Y-%m-%dT%H:%M")
     return [m.datetime_button("เลือกวันและเวลา", PickDate("occurred_at").data, initial=latest, latest=latest)]
+
+
+def day_choices(chat) -> list[Choice]:
+    today = chat.now.astimezone(BANGKOK).date()
+    return [Choice("วันนี้", _day_only(today)), Choice("เมื่อวาน", _day_only(today - timedelta(days=1)))]
+
+
+def day_picker(chat) -> list[dict]:
+    latest = chat.now.astimezone(BANGKOK).strftime("%Y-%m-%d")
+    return [m.datetime_button("เลือกวันที่", PickDate("occurred_day").data, initial=latest, latest=latest,
+                              mode="date")]
+
+
+def year_values(chat) -> dict:
+    guess = chat.answers.get("_occurred_meant") or {"meant": chat.now.isoformat(), "day_only": False}
+    return {"meant": datetime.fromisoformat(guess["meant"]), "day_only": guess["day_only"]}
+
+
+def year_choices(chat) -> list[Choice]:
+    return [Choice("ใช่", True, words=("ใช่ครับ", "ใช่ค่ะ", "ถูกต้อง", "yes")),
+            Choice("ไม่ใช่", False, words=("ไม่", "ผิด", "no"))]
 
 
 def district_choices(chat) -> list[Choice]:
@@ -139,9 +224,9 @@ def photo_choices(chat) -> list[Choice]:
 
 
 def occurred_values(chat) -> dict:
-    from bot.core.thai_dates import example_time
-
-    return {"example": example_time(chat.now)}
+    """Examples that are valid whenever the question is asked: half an hour ago, and yesterday."""
+    yesterday = chat.now.astimezone(BANGKOK) - timedelta(days=1)
+    return {"example": example_time(chat.now), "day_example": format_date(yesterday, "short")}
 
 
 # Steps in the order they are asked. The reporter's details are asked once and remembered.
@@ -151,8 +236,13 @@ STEPS: tuple[Step, ...] = (
     Step("category_other", group="category", parse=text_answer(100, "ประเภทของเหตุโดยย่อ")),
     Step("subject", group="subject", parse=text_answer(200, "เรื่องของรายงาน"), choices=subject_choices,
          values=lambda chat: {"suggestion": suggested_subject(chat.answers)}),
-    Step("occurred_at", group="occurred_at", parse=parse_occurred_at, buttons=occurred_picker, values=occurred_values,
-         echo=lambda chat: say("date_understood", occurred_at=datetime.fromisoformat(chat.answers["occurred_at"]))),
+    Step("occurred_at", group="occurred_at", parse=parse_occurred_at, choices=occurred_choices, buttons=occurred_picker,
+         values=occurred_values, store=store_occurred_at, next=after_occurred, echo=occurred_echo),
+    Step("occurred_year", group="occurred_at", choices=year_choices, store=store_year_meant, next=after_occurred,
+         echo=occurred_echo, values=year_values,
+         what="ใช่ หรือ ไม่ใช่"),
+    Step("occurred_day", group="occurred_at", parse=parse_occurred_day, choices=day_choices, buttons=day_picker,
+         store=store_occurred_at, next=after_occurred, echo=occurred_echo),
     Step("facts", group="facts", parse=text_answer(2000, "สรุปเหตุการณ์ข้อเท็จจริง")),
     Step("initial_help", group="initial_help", parse=text_answer(2000, "การช่วยเหลือเบื้องต้น"), optional=True),
     Step("source_name", group="source", parse=parse_source_name, next=after_source_name,

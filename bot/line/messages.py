@@ -38,9 +38,10 @@ def postback_button(label: str, data: str, display: str | None = None) -> dict:
     return action
 
 
-def datetime_button(label: str, data: str, initial: str | None = None, latest: str | None = None) -> dict:
-    """LINE's date-and-time picker; values look like 2026-11-22T14:30."""
-    action = {"type": "datetimepicker", "label": clip_label(label), "data": data, "mode": "datetime"}
+def datetime_button(label: str, data: str, initial: str | None = None, latest: str | None = None,
+                    mode: str = "datetime") -> dict:
+    """LINE's date-and-time picker; values look like 2026-11-22T14:30 (mode "date": 2026-11-22)."""
+    action = {"type": "datetimepicker", "label": clip_label(label), "data": data, "mode": mode}
     if initial:
         action["initial"] = initial
     if latest:

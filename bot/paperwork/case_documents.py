@@ -24,7 +24,8 @@ def memo_pdf(session, case: Case, settings, now) -> bytes:
     data = MemoData(
         office_name=settings.office_name, doc_prefix=settings.doc_prefix, date=now.astimezone(BANGKOK).date(),
         subject=case.subject, addressee=settings.director_title, reference=case.reference,
-        category=display_name(case.category, case.category_other), occurred_at=case.occurred_at,
+        category=display_name(case.category, case.category_other),
+        occurred_at=case.occurred_at.astimezone(BANGKOK).date() if case.occurred_time_unknown else case.occurred_at,
         facts=case.facts, initial_help=case.initial_help or "", source_name=case.source_name,
         source_phone=case.source_phone or "", reporter_name=case.reporter_name,
         reporter_position=case.reporter_position, reporter_school=case.reporter_school,

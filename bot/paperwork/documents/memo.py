@@ -43,8 +43,10 @@ def _or_dash(value: str | None) -> str:
     return (value or "").strip() or "-"
 
 
-def occurred_text(occurred_at: datetime) -> str:
-    """ "เมื่อวันที่ 22 พฤศจิกายน 2569 เวลาประมาณ 14.30 น." in Bangkok time."""
+def occurred_text(occurred_at: datetime | date) -> str:
+    """ "เมื่อวันที่ 22 พฤศจิกายน 2569 เวลาประมาณ 14.30 น." in Bangkok time; a date alone: the time is not known."""
+    if not isinstance(occurred_at, datetime):
+        return f"เมื่อวันที่ {format_date(occurred_at)} (ไม่ทราบเวลาแน่ชัด)"
     local = occurred_at.astimezone(BANGKOK) if occurred_at.tzinfo else occurred_at
     return f"เมื่อวันที่ {format_date(local)} เวลาประมาณ {local.hour}.{local.minute:02d} น."
 
