@@ -54,23 +54,27 @@ def free_text(answer: Answer, what: str, limit: int) -> str:
 
 
 _PHONE_CHARS = re.compile(r"[\s\-().]")
+_EXTENSION = re.compile(r"\s*(?:ต่อ|ext\.?|x|#)\s*(\d{1,5})\s*$", re.IGNORECASE)
 
 
 def thai_phone(answer: Answer) -> str:
-    """A Thai phone number (mobile 0[689]x-xxx-xxxx or landline 0x-xxx-xxxx), shown with dashes."""
-    raw = require_text(answer, "เบอร์โทรศัพท์")
-    digits = _PHONE_CHARS.sub("", raw.translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")))
+    """A Thai phone number as Thai people write it: 081-234-5678, 02-123-4567, 043-123456; "ต่อ 12" kept."""
+    raw = require_text(answer, "เบอร์โทรศัพท์").translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
+    extension = _EXTENSION.search(raw)
+    digits = _PHONE_CHARS.sub("", raw[:extension.start()] if extension else raw)
     if digits.startswith("+66"):
         digits = "0" + digits[3:]
     elif digits.startswith("66") and len(digits) in (10, 11):
         digits = "0" + digits[2:]
     if re.fullmatch(r"0[689]\d{8}", digits):
-        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
-    if re.fullmatch(r"02\d{7}", digits):
-        return f"02-{digits[2:5]}-{digits[5:]}"
-    if re.fullmatch(r"0[3-7]\d{7}", digits):
-        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
-    raise Invalid(say("invalid_phone"))
+        number = f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    elif re.fullmatch(r"02\d{7}", digits):
+        number = f"02-{digits[2:5]}-{digits[5:]}"
+    elif re.fullmatch(r"0[3-7]\d{7}", digits):
+        number = f"{digits[:3]}-{digits[3:]}"
+    else:
+        raise Invalid(say("invalid_phone"))
+    return f"{number} ต่อ {extension[1]}" if extension else number
 
 
 def page_number(text: str) -> int:

@@ -51,5 +51,6 @@ def datetime_button(label: str, data: str, initial: str | None = None, latest: s
 
 def call_button(label: str, phone: str) -> dict:
     """A button that dials a phone number on the officer's phone."""
-    digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+    number = phone.split("ต่อ")[0]  # an extension ("ต่อ 12") is asked for by voice, not dialled
+    digits = "".join(ch for ch in number if ch.isdigit() or ch == "+")
     return {"type": "uri", "label": clip_label(label), "uri": f"tel:{digits}"}
