@@ -127,7 +127,7 @@ def test_an_accident_case_offers_the_fund_with_its_24_hour_deadline(app, service
     principal = line.user()
     file_report(principal)
     offer = principal.last_text()
-    assert "กองทุนช่วยเหลือนักเรียน" in offer and "ประสบอุบัติเหตุจนเสียชีวิต 5,000 บาท" in offer
+    assert "กองทุนช่วยเหลือนักเรียน" in offer and "ประสบอุบัติเหตุจนเสียชีวิต (5,000 บาท)" in offer
     assert "23 พฤศจิกายน 2569 เวลา 14.30 น." in offer  # 24 hours after the incident
 
 
