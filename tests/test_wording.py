@@ -208,3 +208,20 @@ def test_the_fund_notice_after_an_injury_does_not_lead_with_the_death_payout(app
     assert "หากนักเรียนได้รับความเดือดร้อนจากเหตุนี้" in head and "23 พฤศจิกายน 2569 เวลา 14.30 น." in head
     items = [line for line in listed.splitlines() if line.startswith("• ")]
     assert items == ["• ประสบอุบัติเหตุจนทุพพลภาพ (4,000 บาท)", "• ประสบอุบัติเหตุจนเสียชีวิต (5,000 บาท)"]
+
+
+def test_ages_and_authors_in_the_case_view_read_from_templates(app, services, line, clock):
+    officer = add_officer(services, line, "นางสาวหนึ่ง ทดสอบ")
+    principal = line.user()
+    file_report(principal)
+    officer.says("รับเรื่อง 0001/2569")
+    clock.advance(days=3)
+    file_report(principal, first_time=False)
+    clock.advance(hours=2)
+    file_report(principal, first_time=False)
+    clock.advance(minutes=5)
+    officer.says("เรื่องค้าง")
+    listing = officer.last_text()
+    assert "· นางสาวหนึ่ง ทดสอบ · 3 วัน" in listing and "· 2 ชม." in listing and "· 5 นาที" in listing
+    officer.says("รายละเอียด 0001/2569")
+    assert "นางสาวหนึ่ง ทดสอบ รับเรื่อง" in officer.last_text()

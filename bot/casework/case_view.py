@@ -75,8 +75,7 @@ def case_details(session, case, page: int = 1) -> tuple[str, bool]:
 
 
 def _entry_line(entry) -> str:
-    officer_name = entry.officer.name if entry.officer else "เจ้าหน้าที่"
-    who = {"reporter": "ผู้รายงาน", "system": "ระบบ"}.get(entry.author, officer_name)
+    who = say("entry_who", author=entry.author, officer=entry.officer)
     line = say(f"entry_{entry.kind}", entry=entry, who=who, states=STATES, text=excerpt(entry.text or "", 400),
                destinations=DESTINATIONS)
     return " ".join(line.split())
@@ -101,9 +100,4 @@ def open_cases(session, now, settings) -> str:
 
 
 def _age(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 60:
-        return f"{minutes} นาที"
-    if minutes < 48 * 60:
-        return f"{minutes // 60} ชม."
-    return f"{minutes // (24 * 60)} วัน"
+    return say("age", minutes=int(delta.total_seconds() // 60))
