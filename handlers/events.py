@@ -10,7 +10,7 @@ from bot.line import outbox
 from bot.photos import pipeline as photos
 from bot.photos.media_store import MediaStore
 from bot.dialogue.answers import Answer
-from bot.intake.report_form import DATE_PICKER
+from bot.dialogue.payloads import PickDate, decode
 from bot.conversation import Turn, greet, in_group, on_input
 from bot.services import Services
 from bot.core.texts import say
@@ -105,7 +105,7 @@ def on_postback(turn: Turn, event: dict) -> list[dict] | None:
         return None
     postback = event.get("postback") or {}
     params = postback.get("params") or {}
-    if "datetime" in params or "date" in params or postback.get("data", "").startswith(DATE_PICKER):
+    if "datetime" in params or "date" in params or isinstance(decode(postback.get("data", "")), PickDate):
         # a date picked, or a form's picker that sent none: the form asks its question again
         return on_input(turn, Answer("datetime", params.get("datetime") or params.get("date", "")))
     return on_input(turn, Answer("postback", postback.get("data", "")))

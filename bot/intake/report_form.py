@@ -19,7 +19,6 @@ from bot.line import messages as m
 from config.categories import BY_KEY, CATEGORIES, OTHER
 
 SELF_SOURCE = "ผู้รายงาน"
-DATE_PICKER = "v1:form:"  # the form's date-time pickers' postback data: this prefix and the step
 POSITIONS = (  # (button label, what it answers)
     ("ผู้อำนวยการโรงเรียน", "ผู้อำนวยการโรงเรียน"), ("รองผู้อำนวยการ", "รองผู้อำนวยการโรงเรียน"),
     ("รักษาการ ผอ.", "รักษาการในตำแหน่งผู้อำนวยการโรงเรียน"), ("ครู", "ครู"),
