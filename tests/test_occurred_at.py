@@ -171,3 +171,10 @@ def test_the_group_notice_shows_an_unknown_time_as_approximate(database_url, lin
     file_report(line.user(), when=["ไม่ทราบเวลาแน่ชัด", "วันนี้"])
     assert "เกิดเหตุ: 22 พฤศจิกายน 2569 (ไม่ทราบเวลาแน่ชัด)" in line.messages_to(GROUP)[-1]["text"]
     services.db.dispose()
+
+
+def test_the_fund_counts_its_24_hours_from_the_end_of_a_day_whose_time_is_not_known(app, services, line):
+    principal = line.user()
+    file_report(principal, when=["ไม่ทราบเวลาแน่ชัด", "เมื่อวาน"])  # 21 พ.ย.; it is now 22 พ.ย. 16.00
+    notice = principal.last_text()
+    assert "ภายใน 23 พฤศจิกายน 2569 เวลา 0.00 น." in notice and "ล่าช้า" not in notice

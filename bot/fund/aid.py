@@ -38,8 +38,9 @@ def eligible_items(case: Case, settings) -> list[FundItem]:
 
 
 def deadline(case: Case, settings) -> datetime:
-    """The fund wants the request within FUND_REQUEST_HOURS of the incident."""
-    return case.occurred_at + timedelta(hours=settings.fund_request_hours)
+    """The fund wants the request within FUND_REQUEST_HOURS of the incident (of the day's end, its time unknown)."""
+    day_left = timedelta(days=1) if case.occurred_time_unknown else timedelta(0)  # it may have been late that day
+    return case.occurred_at + day_left + timedelta(hours=settings.fund_request_hours)
 
 
 def student_key(label: str) -> str:
