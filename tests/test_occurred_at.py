@@ -178,3 +178,11 @@ def test_the_fund_counts_its_24_hours_from_the_end_of_a_day_whose_time_is_not_kn
     file_report(principal, when=["ไม่ทราบเวลาแน่ชัด", "เมื่อวาน"])  # 21 พ.ย.; it is now 22 พ.ย. 16.00
     notice = principal.last_text()
     assert "ภายใน 23 พฤศจิกายน 2569 เวลา 0.00 น." in notice and "ล่าช้า" not in notice
+
+
+def test_a_date_typed_instead_of_yes_or_no_is_a_new_answer(app, services, line):
+    principal = line.user()
+    start_report(principal)
+    principal.says("22/11/26 9.00")
+    principal.says("22/11/2569 9.30")
+    assert principal.last_text().startswith("รับทราบ: 22 พฤศจิกายน 2569 เวลา 9.30 น.\n\nข้อ 4")

@@ -96,8 +96,11 @@ def store_occurred_at(answers: dict, value, chat) -> None:
         answers["occurred_at"], answers["occurred_time_unknown"] = value["at"], value["day_only"]
 
 
-def store_year_meant(answers: dict, meant: bool, chat) -> None:
-    """ "ใช่": the day asked about is kept; "ไม่ใช่": the day (or the moment) is asked again."""
+def store_year_meant(answers: dict, meant, chat) -> None:
+    """ "ใช่": the day asked about is kept; "ไม่ใช่": the day (or the moment) is asked again; a date typed
+    instead is read as a new answer."""
+    if isinstance(meant, dict):
+        return store_occurred_at(answers, meant, chat)
     guess = answers.pop("_occurred_meant", None) or {}
     if meant and guess:
         store_occurred_at(answers, {"at": guess["meant"], "day_only": guess["day_only"]}, chat)
@@ -237,9 +240,8 @@ STEPS: tuple[Step, ...] = (
          values=lambda chat: {"suggestion": suggested_subject(chat.answers)}),
     Step("occurred_at", group="occurred_at", parse=parse_occurred_at, choices=occurred_choices, buttons=occurred_picker,
          values=occurred_values, store=store_occurred_at, next=after_occurred, echo=occurred_echo),
-    Step("occurred_year", group="occurred_at", choices=year_choices, store=store_year_meant, next=after_occurred,
-         echo=occurred_echo, values=year_values,
-         what="ใช่ หรือ ไม่ใช่"),
+    Step("occurred_year", group="occurred_at", parse=parse_occurred_at, choices=year_choices, store=store_year_meant,
+         next=after_occurred, echo=occurred_echo, values=year_values),
     Step("occurred_day", group="occurred_at", parse=parse_occurred_day, choices=day_choices, buttons=day_picker,
          store=store_occurred_at, next=after_occurred, echo=occurred_echo),
     Step("facts", group="facts", parse=text_answer(2000, "สรุปเหตุการณ์ข้อเท็จจริง")),
