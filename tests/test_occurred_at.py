@@ -72,7 +72,10 @@ def test_time_not_known_typed_as_the_label_its_number_or_beside_the_day(app, ser
 def test_the_day_alone_can_be_picked_and_a_future_day_is_refused(app, services, line):
     principal = line.user()
     start_report(principal)
-    principal.says("ไม่ทราบเวลาแน่ชัด")
+    principal.says("ไม่ทราบเวลาแน่ชัดค่ะ")  # no day given with it: the day is asked
+    assert "เหตุเกิดขึ้นวันใด" in principal.last_text()
+    principal.says("ค่ะ")
+    assert "ยังไม่ได้ระบุวันเวลา" in principal.last_text() and "เหตุเกิดขึ้นวันใด" in principal.last_text()
     principal.says("พรุ่งนี้")
     assert "พรุ่งนี้" in principal.last_text() and "เหตุเกิดขึ้นวันใด" in principal.last_text()
     principal.taps("เลือกวันที่", picks="2026-11-19")

@@ -342,6 +342,11 @@ def parse_datetime(text: str, now: datetime) -> datetime:
     return result
 
 
+def says_nothing(text: str) -> bool:
+    """Nothing but spaces and polite words ("ค่ะ", "นะครับ"): no date or time in it."""
+    return bool(_FILLER.fullmatch((text or "").replace("\u200b", "").strip().lower()))
+
+
 def example_time(now: datetime) -> str:
     """An example for the question that is valid whenever it is asked: a half hour already past."""
     earlier = now.astimezone(BANGKOK) - timedelta(minutes=30)
@@ -356,6 +361,8 @@ def parse_date(text: str, now: datetime, ask_year: bool = False) -> date:
     A two-digit year that fits either era is read as the recent one, or (ask_year) raised as a YearQuestion."""
     if re.sub(r"\s", "", (text or "").lower()) in ("วันนี้", "today"):
         return now.astimezone(BANGKOK).date()
+    if says_nothing(text):  # "ค่ะ" alone names no day (and is not today)
+        raise DateParseError(say("date_unreadable", part="", example=example_time(now)), "unreadable")
     try:
         return parse_datetime(f"{text} 00.01", now).astimezone(BANGKOK).date()
     except YearQuestion as question:

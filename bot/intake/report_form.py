@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from bot.core.districts import canonical_district
 from bot.core.texts import say
 from bot.core.thai_dates import (BANGKOK, DateParseError, YearQuestion, example_time, format_date, parse_date,
-                                 parse_datetime)
+                                 parse_datetime, says_nothing)
 from bot.dialogue.answers import Answer, Invalid, free_text, require_text, thai_phone
 from bot.dialogue.choices import Choice
 from bot.dialogue.engine import DONE, Step
@@ -41,7 +41,8 @@ def parse_occurred_at(answer: Answer, chat) -> dict:
         require_text(answer, "วันและเวลาที่เกิดเหตุ")
     day_only = next((w for w in UNKNOWN_WORDS if w in answer.text), None)
     if day_only:
-        return _read_day(answer.text.replace(day_only, " "), chat)
+        rest = answer.text.replace(day_only, " ")
+        return UNKNOWN_TIME if says_nothing(rest) else _read_day(rest, chat)
     try:
         return {"at": parse_datetime(answer.text, chat.now).isoformat(), "day_only": False}
     except YearQuestion as question:
