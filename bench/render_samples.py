@@ -83,13 +83,15 @@ def sample_summary() -> SummaryData:
 def sample_fund_request(**changes) -> FundRequestData:
     """An invented request for the fund's accident payout; the student is not named."""
     values = {
-        "office_name": "กลุ่มส่งเสริมการจัดการศึกษา สพป.ตัวอย่าง เขต 9", "school": "บ้านหนองตัวอย่าง",
-        "district": "เมืองตัวอย่าง", "student_grade": "ป.5", "student_label": "ด.ช. ก.",
+        "office_name": "ศูนย์เฉพาะกิจคุ้มครองและช่วยเหลือนักเรียน สพป.ตัวอย่าง เขต 9", "school": "บ้านหนองตัวอย่าง",
+        "district": "เมืองตัวอย่าง", "province": "ตัวอย่าง", "student_grade": "ป.5", "student_label": "ด.ช. ก.",
         "case_reference": "0001/2569", "category_label": "เกิดอุบัติเหตุ",
-        "schedule_item_label": "ประเภทอุบัติเหตุ: ประสบอุบัติเหตุจนทุพพลภาพ", "amount_baht": 4000,
-        "payment_method": TRANSFER, "incident_date": date(2026, 11, 22),
+        "schedule_item_label": "ประสบอุบัติเหตุจนทุพพลภาพ", "amount_baht": 4000,
+        "payment_method": TRANSFER, "incident_date": datetime(2026, 11, 22, 14, 30, tzinfo=BANGKOK),
         "requested_at": datetime(2026, 11, 23, 10, 0, tzinfo=BANGKOK),
-        "requester_name": "นางสาวใจดี สมมติ", "requester_position": "นักวิชาการศึกษา", "doc_prefix": "ศธ 04999/",
+        "requester_name": "นางสาวใจดี สมมติ", "requester_position": "ผู้อำนวยการโรงเรียน", "doc_prefix": "ศธ 04999/",
+        "addressee": "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาตัวอย่าง เขต 9",
+        "centre_signer_name": "นางสาวตัวอย่าง ทดสอบ",
     }
     values.update(changes)
     return FundRequestData(**values)

@@ -241,12 +241,17 @@ def test_principals_are_reminded_before_the_24_hour_window_closes(app, services,
     assert fund.remind_before_deadline(services) == 0  # asked already: no reminder
 
 
-def test_a_late_request_is_accepted_and_marked(app, services, clock, line):
+def test_a_late_request_is_accepted_and_marked_on_the_form(app, services, clock, line, tmp_path):
     principal = line.user()
     file_report(principal, when="เมื่อวาน 9 โมง")  # more than 24 hours ago
     assert "ซึ่งเลยมาแล้ว" in principal.last_text()
     ask_fund(principal)
     assert _requests(services)[0].late is True
+    out = tmp_path / "fund.pdf"
+    result = app.test_cli_runner().invoke(args=["fund", "form", str(_requests(services)[0].id), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = flat(plain(out.read_bytes()))
+    assert "ยื่นเกินกำหนด๒๔ชั่วโมง" in text and "จึงเสนอให้คณะกรรมการพิจารณาเป็นกรณีไป" in text
 
 
 def test_the_fund_request_form_renders_from_the_command_line(app, services, line, tmp_path):
@@ -257,8 +262,9 @@ def test_the_fund_request_form_renders_from_the_command_line(app, services, line
     result = app.test_cli_runner().invoke(args=["fund", "form", str(_requests(services)[0].id), "-o", str(out)])
     assert result.exit_code == 0, result.output
     text = flat(plain(out.read_bytes()))
-    assert "ขออนุมัติเงินกองทุนช่วยเหลือนักเรียนที่ประสบความเดือดร้อน" in text
+    assert "ขอรับความช่วยเหลือจากกองทุนช่วยเหลือนักเรียนที่ประสบความเดือดร้อน" in text
     assert "ห้าพันบาทถ้วน" in text and "ด.ช.ก." in text and "0001/2569" in text
+    assert "ด้วยข้าพเจ้านายตัวอย่างใจดี" in text and "เกินกำหนด" not in text and "สถานะ" not in text
 
 
 def _requests(services) -> list[FundRequest]:

@@ -6,9 +6,9 @@ from sqlalchemy import select
 from bot.line import messages as m
 from bot.photos import pipeline as photo_store
 from bot.core import access, signed_urls
-from bot.paperwork.documents.fund import FundRequestData, render_fund_request
+from bot.paperwork.documents.fund import FundRequestData, render_fund_request, render_fund_request_docx
 from bot.paperwork.documents.memo import MemoData, render_memo
-from bot.fund.aid import METHODS, STATUS
+from bot.fund.aid import METHODS
 from bot.photos.media_store import MediaStore
 from bot.core.texts import say
 from bot.core.thai_dates import BANGKOK
@@ -33,21 +33,34 @@ def memo_pdf(session, case: Case, settings, now) -> bytes:
     return render_memo(data)
 
 
-def fund_pdf(request: FundRequest, settings) -> bytes:
-    """The fund request form for the committee, filled in from the request and its case."""
+def fund_data(request: FundRequest, settings) -> FundRequestData:
+    """The fund request form's content, from the request and its case (never the system's state)."""
     case = request.case
-    data = FundRequestData(
-        office_name=settings.office_name, school=case.reporter_school, district=case.reporter_district,
-        student_grade=request.student_grade, student_label=request.student_label, case_reference=case.reference,
-        category_label=display_name(case.category), schedule_item_label=request.item_label,
-        amount_baht=request.amount_baht, payment_method=METHODS[request.payment_method],
-        incident_date=case.occurred_at.astimezone(BANGKOK).date(), requested_at=request.requested_at,
-        requester_name=case.reporter_name, requester_position=case.reporter_position,
-        doc_prefix=settings.doc_prefix, status=STATUS[request.status],
+    return FundRequestData(
+        office_name=settings.centre_name, school=case.reporter_school, district=case.reporter_district,
+        province=settings.province, student_grade=request.student_grade, student_label=request.student_label,
+        case_reference=case.reference, category_label=display_name(case.category),
+        schedule_item_label=request.item_label, amount_baht=request.amount_baht,
+        payment_method=METHODS[request.payment_method],
+        incident_date=case.occurred_at.astimezone(BANGKOK).date() if case.occurred_time_unknown else case.occurred_at,
+        requested_at=request.requested_at, requester_name=case.reporter_name,
+        requester_position=case.reporter_position, addressee=settings.director_title,
+        centre_signer_name=settings.memo_signer_name, centre_signer_position=settings.memo_signer_position,
+        request_hours=settings.fund_request_hours, late=request.late, doc_prefix=settings.doc_prefix,
+        proposed_on=request.proposed_at.astimezone(BANGKOK).date() if request.proposed_at else None,
         approved={"approved": True, "paid": True, "refused": False}.get(request.status),
         approved_on=request.decided_at.astimezone(BANGKOK).date() if request.decided_at else None,
         approval_note=request.decision_note)
-    return render_fund_request(data)
+
+
+def fund_pdf(request: FundRequest, settings) -> bytes:
+    """The fund request form for the committee, filled in from the request and its case."""
+    return render_fund_request(fund_data(request, settings))
+
+
+def fund_docx(request: FundRequest, settings) -> bytes:
+    """The same form as an editable Word file."""
+    return render_fund_request_docx(fund_data(request, settings))
 
 
 def document_url(settings, path: str, now, holder: str) -> str:

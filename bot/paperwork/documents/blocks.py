@@ -37,6 +37,7 @@ class Para:
     bold: bool = False
     size: float | None = None
     align: str = "justify"  # justify, left, center, right
+    keep: float = 0  # lines that must follow on the same page (a section title with its table)
 
 
 @dataclass(frozen=True)

@@ -235,8 +235,9 @@ def write_block(doc, container, block) -> None:
         labelled(para, block.second.label, block.second.value)
     elif isinstance(block, b.Para):
         for part in block.text.split("\n"):
-            paragraph(container, part, block.size or BODY_SIZE, block.bold, block.align,
-                      INDENT_CM if block.indent else 0.0)
+            para = paragraph(container, part, block.size or BODY_SIZE, block.bold, block.align,
+                             INDENT_CM if block.indent else 0.0)
+            para.paragraph_format.keep_with_next = bool(block.keep) or None
     elif isinstance(block, b.Gap):
         for _ in range(max(1, round(block.lines))):
             paragraph(container)
