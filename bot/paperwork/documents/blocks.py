@@ -10,6 +10,7 @@ class Heading:
 
     text: str
     size: float = 29
+    emblem_path: str | None = None  # the Garuda emblem at the left of the heading (the memo's)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Para:
     size: float | None = None
     align: str = "justify"  # justify, left, center, right
     keep: float = 0  # lines that must follow on the same page (a section title with its table)
+    red: bool = False  # the urgency and secrecy marks are stamped in red
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ def _texts(block) -> list[str]:
     if isinstance(block, Field):
         return [f"{block.label}  {block.value}"]
     if isinstance(block, FieldPair):
-        return [*_texts(block.first), *_texts(block.second)]
+        return ["\t".join([*_texts(block.first), *_texts(block.second)])]  # one line, a tab between
     if isinstance(block, Signature):
         return [f"({block.name})" if block.name else "", block.position, *block.lines]
     if isinstance(block, FillLines):

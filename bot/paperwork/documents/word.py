@@ -224,7 +224,7 @@ def render(document: b.Document) -> bytes:
 def write_block(doc, container, block) -> None:
     """Write one block into the document body or a table cell."""
     if isinstance(block, b.Heading):
-        paragraph(container, block.text, block.size, True, "center")
+        _heading(container, block)
     elif isinstance(block, b.Field):
         labelled(paragraph(container), block.label, block.value)
     elif isinstance(block, b.FieldPair):
@@ -238,6 +238,9 @@ def write_block(doc, container, block) -> None:
             para = paragraph(container, part, block.size or BODY_SIZE, block.bold, block.align,
                              INDENT_CM if block.indent else 0.0)
             para.paragraph_format.keep_with_next = bool(block.keep) or None
+            if block.red:
+                for run in para.runs:
+                    run.font.color.rgb = _rgb(0xC8, 0, 0)
     elif isinstance(block, b.Gap):
         for _ in range(max(1, round(block.lines))):
             paragraph(container)
@@ -266,6 +269,21 @@ def write_block(doc, container, block) -> None:
         _photos(doc, block)
     elif isinstance(block, b.PageBreak):
         page_break(doc)
+
+
+def _heading(container, block: b.Heading) -> None:
+    """A bold centred title; with an emblem, the emblem 1.5 cm high at the left of the same line."""
+    emblem = block.emblem_path
+    para = paragraph(container, "" if emblem else block.text, block.size, True, "center")
+    if not emblem:
+        return
+    para.alignment = ALIGN["left"]
+    para.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM / 2), WD_TAB_ALIGNMENT.CENTER)
+    try:
+        para.add_run().add_picture(emblem, height=Cm(1.5))
+    except Exception:  # noqa: BLE001 - an unreadable emblem file leaves the heading alone
+        pass
+    set_font(para.add_run("\t" + block.text), block.size, True)
 
 
 def _signature(container, block: b.Signature) -> None:
