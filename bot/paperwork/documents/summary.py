@@ -112,10 +112,11 @@ def summary_document(data: SummaryData) -> b.Document:
     blocks = [*_title(data), _section(1, words(DOC, "overview")),
               b.Table(("รายการ", "ผล"), tuple(key_figures(data)), (66, 34), ("left", "right"))]
     for number, (title, heading, unit, rows) in enumerate(tables(data), 2):
-        blocks += [_section(number, words(DOC, "by", title=title)), *_count_table(heading, unit, rows)]
-        if rows is data.by_category and rows:
-            blocks += [b.Para(words(DOC, "chart"), indent=False, bold=True, align="left", keep=len(rows)),
+        blocks.append(_section(number, words(DOC, "by", title=title)))
+        if rows is data.by_category and rows:  # the chart first, then its figures
+            blocks += [b.Para(words(DOC, "chart"), indent=False, align="center", keep=len(rows)),
                        b.Bars(tuple(rows), "เรื่อง")]
+        blocks += _count_table(heading, unit, rows)
     return b.Document(data.title, blocks)
 
 
