@@ -22,6 +22,7 @@ from bot.fund.aid import STATUS
 from bot.paperwork.documents import render_fund_request, render_memo, render_summary_csv, render_summary_pdf
 from bot.paperwork.documents.blocks import texts
 from bot.paperwork.documents.fund import fund_document, render_fund_request_docx
+from bot.paperwork.documents.memo_docx import memo_document, render_memo_docx
 from bot.paperwork.documents.summary import CSV_HEADER
 from bot.paperwork.documents.thai_text import ZWSP, break_thai
 
@@ -329,3 +330,50 @@ def test_sample_pngs_render(tmp_path):
         assert data.startswith(b"\x89PNG")
         width = int.from_bytes(data[16:20], "big")
         assert 400 <= width <= 600  # A4 at about 60 dpi
+
+
+# ------------------------------------------------------------------- Word copies
+
+def test_memo_word_file_has_the_memos_paragraphs_marks_and_photos(tmp_path):
+    data = sample_memo()
+    data.secrecy, data.urgency, data.province = "ลับ", "ด่วนที่สุด", "ตัวอย่าง"
+    emblem = tmp_path / "garuda.png"
+    emblem.write_bytes(sample_photo("gold", (300, 330), "PNG"))
+    data.emblem_path = str(emblem)
+    raw = render_memo_docx(data)
+    lines = docx_lines(raw)
+    expected = texts(memo_document(data))
+    assert [line for line in lines if line in expected] == expected
+    assert lines[:3] == ["ลับ", "ด่วนที่สุด", "\tบันทึกข้อความ"]  # the marks above the emblem and heading
+    for paragraph in (
+        "ส่วนราชการ  ศูนย์เฉพาะกิจคุ้มครองและช่วยเหลือนักเรียน สพป.ตัวอย่าง เขต ๙",
+        "ที่  ศธ ๐๔๙๙๙/\tวันที่  ๒๒ พฤศจิกายน ๒๕๖๙", "เรื่อง  รายงานนักเรียนประสบเหตุจมน้ำ",
+        "๑. สรุปเหตุการณ์ข้อเท็จจริง เมื่อวันที่ ๒๒ พฤศจิกายน ๒๕๖๙ เวลาประมาณ ๑๔.๓๐ น.",
+        "๒. โรงเรียนได้ดำเนินการช่วยเหลือเบื้องต้น", "๓. ที่มาแหล่งข้อมูล นายสมปอง ทดสอบดี (ผู้ใหญ่บ้าน)  โทร ๐๘x-xxx-๑๒๓๔",
+        "นางสาวมาลี ตัวอย่าง  ตำแหน่ง ผู้อำนวยการโรงเรียน",
+        "โรงเรียนบ้านหนองตัวอย่าง อำเภอเมืองตัวอย่าง จังหวัดตัวอย่าง  โทร ๐๘x-xxx-๕๖๗๘",
+        "หมายเหตุ  แนบภาพเหตุการณ์ประกอบ จำนวน ๒ ภาพ", "จึงเรียนมาเพื่อโปรดทราบและพิจารณา",
+        "(นางสาวมาลี ตัวอย่าง)", "ภาพประกอบเหตุการณ์ เรื่องเลขที่ ๐๐๐๑/๒๕๖๙", "ภาพที่ ๑", "ภาพที่ ๒",
+    ):
+        assert paragraph in lines, paragraph
+    assert lines[6].startswith("เรียน  ผู้อำนวยการ") and "จำนวน ๑ คน" in "".join(lines)
+    assert not any(ch in "".join(lines) for ch in "\u200b\u200c\u2060\ufeff")
+    document = docx.Document(io.BytesIO(raw))
+    assert len(document.inline_shapes) == 3  # the emblem and two photos
+    assert round(document.inline_shapes[0].height.cm, 1) == 1.5
+    mark = document.paragraphs[1].runs[0]
+    assert mark.font.color.rgb == docx.shared.RGBColor(0xC8, 0, 0) and mark.font.bold
+    fonts_declared(raw)
+
+
+def test_memo_word_file_leaves_out_empty_fields_and_follows_the_digit_setting():
+    data = sample_memo(photos=0)
+    data.source_phone, data.initial_help, data.reporter_phone = "", "", ""
+    data.digits = "arabic"
+    lines = docx_lines(render_memo_docx(data))
+    assert "๓. ที่มาแหล่งข้อมูล นายสมปอง ทดสอบดี (ผู้ใหญ่บ้าน)" not in lines  # Arabic digits throughout
+    assert "3. ที่มาแหล่งข้อมูล นายสมปอง ทดสอบดี (ผู้ใหญ่บ้าน)" in lines
+    assert "โรงเรียนบ้านหนองตัวอย่าง อำเภอเมืองตัวอย่าง" in lines
+    assert not any("โทร" in line for line in lines) and "-" not in lines
+    assert lines[lines.index("2. โรงเรียนได้ดำเนินการช่วยเหลือเบื้องต้น") + 1].startswith("3.")
+    assert not any("แนบภาพ" in line or "ภาพที่" in line for line in lines)

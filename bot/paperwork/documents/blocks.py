@@ -131,6 +131,8 @@ def texts(document: Document) -> list[str]:
 
 
 def _texts(block) -> list[str]:
+    if isinstance(block, Heading) and block.emblem_path:
+        return ["\t" + block.text]  # the Word file tabs the heading to the centre, past the emblem
     if isinstance(block, (Heading, Para)):
         return block.text.split("\n")
     if isinstance(block, Field):

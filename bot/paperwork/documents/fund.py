@@ -77,7 +77,7 @@ def detail_rows(data: FundRequestData) -> list[str]:
     """The numbered particulars of the request."""
     place = " ".join(p for p in (school_name(data.school), district_name(data.district)) if p)
     values = {
-        "row_student": {"student": f"{data.student_label}  ชั้น {data.student_grade}".strip()},
+        "row_student": {"student": data.student_label.strip(), "grade": data.student_grade.strip()},
         "row_school": {"school": place or "-"}, "row_category": {"category": data.category_label},
         "row_incident": {"incident": format_date(data.incident_date)},
         "row_item": {"item": data.schedule_item_label},
@@ -99,9 +99,9 @@ def _school_part(data: FundRequestData) -> list:
     return [
         *head, b.Gap(0.4),
         b.Para(place, indent=False, align="right"),
-        b.Para(f"วันที่  {format_date(data.requested_at)}", indent=False, align="right"), b.Gap(0.4),
-        b.Field("เรื่อง", SUBJECT),
-        b.Para(f"เรียน  {data.addressee}", indent=False), b.Gap(0.3),
+        b.Para(words(DOC, "date_line", date=format_date(data.requested_at)), indent=False, align="right"),
+        b.Gap(0.4), b.Field(words(DOC, "subject_label"), SUBJECT),
+        b.Para(words(DOC, "addressee", name=data.addressee), indent=False), b.Gap(0.3),
         *[b.Para(text) for text in body],
         *[b.Para(row) for row in detail_rows(data)],
         b.Para(words(DOC, "school_certify")),

@@ -43,14 +43,16 @@ class SummaryData:
         return sum(count for _, count in self.by_category)
 
 
+def _cells(part: str, **values) -> list[str]:
+    """A template line of cells separated by "|"."""
+    return [cell.strip() for cell in words(DOC, part, **values).split("|")]
+
+
 def tables(data: SummaryData) -> list[tuple[str, str, str, Rows]]:
     """The tables to show: (section title, column heading, unit, rows)."""
-    return [
-        ("ประเภทเหตุการณ์", "ประเภท", "เรื่อง", data.by_category),
-        ("อำเภอ", "อำเภอ", "เรื่อง", data.by_district),
-        ("สถานะของเรื่อง", "สถานะ", "เรื่อง", data.by_state),
-        ("การส่งต่อหน่วยงาน", "หน่วยงานที่ส่งต่อ", "ครั้ง", data.referrals_by_destination),
-    ]
+    rows = (data.by_category, data.by_district, data.by_state, data.referrals_by_destination)
+    lines = [line for line in words(DOC, "tables").splitlines() if line.strip()]
+    return [(*(cell.strip() for cell in line.split("|")), table) for line, table in zip(lines, rows)]
 
 
 def duration_text(minutes: float | None) -> str:
@@ -102,15 +104,15 @@ def _count_table(heading: str, unit: str, rows: Rows) -> list:
     total = sum(count for _, count in rows)
     body = tuple((str(i), label, format_number(count), _percent(count, total))
                  for i, (label, count) in enumerate(rows, 1))
-    return [b.Table(("ลำดับ", heading, f"จำนวน ({unit})", "ร้อยละ"), body, (11, 57, 20, 12),
-                    ("center", "left", "right", "right"),
-                    total=("", "รวม", format_number(total), "100.0" if total else "-"))]
+    order, amount, share, total_label = _cells("columns", unit=unit)
+    return [b.Table((order, heading, amount, share), body, (11, 57, 20, 12), ("center", "left", "right", "right"),
+                    total=("", total_label, format_number(total), "100.0" if total else "-"))]
 
 
 def summary_document(data: SummaryData) -> b.Document:
     """The summary's blocks: key figures, the tables, and the chart of cases per category."""
     blocks = [*_title(data), _section(1, words(DOC, "overview")),
-              b.Table(("รายการ", "ผล"), tuple(key_figures(data)), (66, 34), ("left", "right"))]
+              b.Table(tuple(_cells("overview_columns")), tuple(key_figures(data)), (66, 34), ("left", "right"))]
     for number, (title, heading, unit, rows) in enumerate(tables(data), 2):
         blocks.append(_section(number, words(DOC, "by", title=title)))
         if rows is data.by_category and rows:  # the chart first, then its figures
