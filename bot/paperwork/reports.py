@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from bot.casework.actions import DESTINATIONS
 from bot.casework.states import STATES
@@ -64,30 +64,41 @@ def _at(day: date) -> datetime:
 def summarise(session, period: Period, settings, now: datetime) -> SummaryData:
     """Count the period's cases by category, district and state; times, overdue, referrals and aid paid.
 
-    Every figure is one SQL aggregate (GROUP BY, COUNT, an ordered pick for the median): the cases of
-    a fiscal year are never loaded as objects, so the summary stays fast at a million cases.
+    Every figure is an SQL aggregate: one GROUP BY over the period's cases gives the three tables,
+    the cases taken and those overdue; an ordered pick gives the median. The cases of a fiscal year
+    are never loaded as objects, so the summary stays fast at a million cases.
     """
     in_period = (Case.filed_at >= period.start, Case.filed_at < period.end)
-    counts = _grouped(session, Case.category, in_period)
+    groups = _groups(session, in_period, settings, now)
+    categories, districts, states = Counter(), Counter(), Counter()
+    for category, district, state, count, _taken, _overdue in groups:
+        categories[category] += count
+        districts[district] += count
+        states[state] += count
     paid = session.execute(select(func.count(), func.coalesce(func.sum(FundRequest.amount_baht), 0)).where(
         FundRequest.status == "paid", FundRequest.paid_on >= period.start.date(),
         FundRequest.paid_on < period.end.date())).one()
-    states = _grouped(session, Case.state, in_period)
     return SummaryData(
         title=TITLE, office_name=settings.office_name, period_label=period.label, generated_at=now,
         province=settings.province,
-        by_category=[(c.name, counts.get(c.key, 0)) for c in CATEGORIES],
-        by_district=district_rows(_grouped(session, Case.reporter_district, in_period), settings.districts),
-        by_state=[(name, states.get(key, 0)) for key, name in STATES.items()],
+        by_category=[(c.name, categories[c.key]) for c in CATEGORIES],
+        by_district=district_rows(districts, settings.districts),
+        by_state=[(name, states[key]) for key, name in STATES.items()],
         referrals_by_destination=_referrals(session, period),
-        median_minutes_to_take=_median_wait(session, in_period),
-        overdue=_overdue(session, in_period, settings, now),
+        median_minutes_to_take=_median_wait(session, in_period, sum(g[4] for g in groups)),
+        overdue=sum(g[5] for g in groups),
         aid_paid_baht=int(paid[1]), aid_paid_count=int(paid[0]))
 
 
-def _grouped(session, column, where) -> dict:
-    """value -> number of the period's cases, by GROUP BY."""
-    return dict(session.execute(select(column, func.count()).where(*where).group_by(column)).all())
+def _groups(session, where, settings, now: datetime) -> list[tuple]:
+    """(category, district, state, cases, taken, overdue) for each combination in the period: one scan."""
+    limit = timedelta(minutes=settings.take_deadline_minutes)
+    overdue = or_(and_(Case.taken_at.is_(None), Case.filed_at < now - limit),
+                  wait_ms(session) > limit.total_seconds() * 1000)  # taken late, or still waiting past it
+    columns = (Case.category, Case.reporter_district, Case.state)
+    query = select(*columns, func.count(), func.count(Case.taken_at),
+                   func.coalesce(func.sum(case((overdue, 1), else_=0)), 0)).where(*where).group_by(*columns)
+    return [tuple(row) for row in session.execute(query)]
 
 
 def district_rows(counts: dict[str, int], configured: tuple[str, ...]) -> list[tuple[str, int]]:
@@ -113,24 +124,14 @@ def wait_ms(session):
     return func.round((func.julianday(Case.taken_at) - func.julianday(Case.filed_at)) * 86_400_000)
 
 
-def _median_wait(session, where) -> float | None:
-    """The median minutes until a case was taken: count the taken cases, then read the middle one or two."""
-    taken = (*where, Case.taken_at.is_not(None))
-    n = session.scalar(select(func.count()).where(*taken))
-    if not n:
+def _median_wait(session, where, taken: int) -> float | None:
+    """The median minutes until a case was taken: the middle one or two of the `taken` waits, in order."""
+    if not taken:
         return None
     wait = wait_ms(session)
-    middle = list(session.scalars(select(wait).where(*taken).order_by(wait).offset((n - 1) // 2)
-                                  .limit(2 - n % 2)))
+    middle = list(session.scalars(select(wait).where(*where, Case.taken_at.is_not(None)).order_by(wait)
+                                  .offset((taken - 1) // 2).limit(2 - taken % 2)))
     return float(sum(middle)) / len(middle) / 60_000
-
-
-def _overdue(session, where, settings, now: datetime) -> int:
-    """Cases not taken within the deadline: taken late, or still waiting past it."""
-    limit = timedelta(minutes=settings.take_deadline_minutes)
-    late = or_(and_(Case.taken_at.is_(None), Case.filed_at < now - limit),
-               wait_ms(session) > limit.total_seconds() * 1000)
-    return session.scalar(select(func.count()).where(*where, late)) or 0
 
 
 def _referrals(session, period: Period) -> list[tuple[str, int]]:
