@@ -120,6 +120,7 @@ class Document:
     title: str
     blocks: list = field(default_factory=list)
     reference: str = ""
+    thai_digits: bool = True  # page numbers in Thai digits (the memo's DOCUMENT_DIGITS may say arabic)
 
 
 def texts(document: Document) -> list[str]:

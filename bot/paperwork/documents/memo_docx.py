@@ -80,7 +80,7 @@ def memo_document(data: MemoData) -> b.Document:
     ]
     if data.photos:
         blocks.append(b.Photos(tuple(data.photos), digits(words(DOC, "photos_title", reference=data.reference))))
-    return b.Document(data.subject, blocks, digits(data.reference))
+    return b.Document(data.subject, blocks, digits(data.reference), thai_digits=thai)
 
 
 def render_memo_docx(data: MemoData) -> bytes:

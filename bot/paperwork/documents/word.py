@@ -62,7 +62,7 @@ def _set(parent, tag: str, attrs: dict[str, str]) -> None:
     parent.append(element)
 
 
-def new_document(title: str, reference: str = ""):
+def new_document(title: str, reference: str = "", thai_digits: bool = True):
     """An empty A4 document with the memo's margins, TH Sarabun 16 pt, Thai language, page numbers."""
     doc = new_docx()
     section = doc.sections[0]
@@ -77,17 +77,17 @@ def new_document(title: str, reference: str = ""):
     normal.paragraph_format.line_spacing = 1.0
     doc.core_properties.title = title
     doc.core_properties.language = "th-TH"
-    _page_furniture(section, reference)
+    _page_furniture(section, reference, thai_digits)
     return doc
 
 
-def _page_furniture(section, reference: str) -> None:
-    """From page 2 on, "- n -" at the top centre in Thai digits; the case reference small at the bottom right."""
+def _page_furniture(section, reference: str, thai_digits: bool = True) -> None:
+    """From page 2 on, "- n -" at the top centre (Thai digits unless told); the case reference at the bottom right."""
     section.different_first_page_header_footer = True
     paragraph = section.header.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     set_font(paragraph.add_run("- "), BODY_SIZE)
-    _page_field(paragraph)
+    _page_field(paragraph, thai_digits)
     set_font(paragraph.add_run(" -"), BODY_SIZE)
     if reference:
         for footer in (section.footer, section.first_page_footer):
@@ -96,12 +96,13 @@ def _page_furniture(section, reference: str) -> None:
             set_font(paragraph.add_run(f"เรื่องเลขที่ {reference}"), 10)
 
 
-def _page_field(paragraph) -> None:
-    """A PAGE field shown in Thai digits (Word's ThaiArabic number format)."""
+def _page_field(paragraph, thai_digits: bool = True) -> None:
+    """A PAGE field, in Thai digits by Word's ThaiArabic number format."""
+    instruction = " PAGE \\* ThaiArabic " if thai_digits else " PAGE "
     run = paragraph.add_run()
     set_font(run, BODY_SIZE)
-    for kind, text in (("begin", None), (None, " PAGE \\* ThaiArabic "), ("separate", None), (None, "๒"),
-                       ("end", None)):
+    shown = "๒" if thai_digits else "2"  # what Word shows until it updates the field
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, shown), ("end", None)):
         if kind:
             element = OxmlElement("w:fldChar")
             element.set(qn("w:fldCharType"), kind)
@@ -215,7 +216,7 @@ def to_bytes(doc) -> bytes:
 
 def render(document: b.Document) -> bytes:
     """A block document as an editable .docx."""
-    doc = new_document(document.title, document.reference)
+    doc = new_document(document.title, document.reference, document.thai_digits)
     for block in document.blocks:
         write_block(doc, doc, block)
     return to_bytes(doc)
