@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from bot.core.thai_dates import BANGKOK, format_date, format_datetime, to_thai_digits
 from bot.paperwork.documents import blocks as b
-from bot.paperwork.documents import layout, word
+from bot.paperwork.documents import layout, word_layout
 from bot.paperwork.documents.thai_text import district_name, school_name
 from bot.paperwork.documents.wording import paragraphs, words
 
@@ -153,4 +153,4 @@ def render_fund_request(data: FundRequestData) -> bytes:
 
 def render_fund_request_docx(data: FundRequestData) -> bytes:
     """The fund request as an editable Word file."""
-    return word.render(fund_document(data))
+    return word_layout.render(fund_document(data))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.core.thai_dates import BANGKOK, format_date, to_thai_digits
 from bot.paperwork.documents import blocks as b
-from bot.paperwork.documents import word
+from bot.paperwork.documents import word_layout
 from bot.paperwork.documents.memo import MemoData
 from bot.paperwork.documents.thai_text import district_name, school_name
 from bot.paperwork.documents.wording import words
@@ -85,4 +85,4 @@ def memo_document(data: MemoData) -> b.Document:
 
 def render_memo_docx(data: MemoData) -> bytes:
     """The incident memo as an editable Word file."""
-    return word.render(memo_document(data))
+    return word_layout.render(memo_document(data))

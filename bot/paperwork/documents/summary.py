@@ -8,7 +8,7 @@ from datetime import datetime
 
 from bot.core.thai_dates import format_datetime, to_thai_digits
 from bot.paperwork.documents import blocks as b
-from bot.paperwork.documents import layout, word
+from bot.paperwork.documents import layout, word_layout
 from bot.paperwork.documents.thai_text import format_number
 from bot.paperwork.documents.wording import words
 
@@ -129,7 +129,7 @@ def render_summary_pdf(data: SummaryData) -> bytes:
 
 def render_summary_docx(data: SummaryData) -> bytes:
     """The same summary as an editable Word file."""
-    return word.render(summary_document(data))
+    return word_layout.render(summary_document(data))
 
 
 # ------------------------------------------------------------------- CSV

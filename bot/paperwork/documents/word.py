@@ -1,4 +1,4 @@
-"""Editable Word copies (.docx) of the documents: the memo's page, fonts and sizes, Thai text as typed.
+"""Editable Word copies (.docx): shared helpers for the memo's page, fonts and sizes, Thai text as typed.
 
 Word breaks Thai lines itself (with its own dictionary), so the text goes in as it is. Thai is a
 "complex script" to Word: the font, size and bold must be set on the complex-script attributes
@@ -10,12 +10,11 @@ import io
 
 from docx import Document as new_docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 
-from bot.paperwork.documents import blocks as b
 
 FONT = "TH SarabunPSK"  # the government's standard Thai font (cabinet resolution of 2010), on every office PC
 BODY_SIZE = 16  # points: the regulation's body size in TH Sarabun
@@ -163,15 +162,9 @@ def bars(container, rows, unit: str) -> None:
         length = round(BAR_WIDTH * count / top) if top else 0
         run = cells[1].paragraphs[0].add_run(BAR * (length or (1 if count else 0)))
         set_font(run, BODY_SIZE - 2)
-        run.font.color.rgb = _rgb(0x3C, 0x6E, 0xA0)
+        run.font.color.rgb = RGBColor(0x3C, 0x6E, 0xA0)
         cells[2].paragraphs[0].alignment = ALIGN["right"]
         set_font(cells[2].paragraphs[0].add_run(f"{count:,} {unit}".strip()), BODY_SIZE - 2)
-
-
-def _rgb(r: int, g: int, b_: int):
-    from docx.shared import RGBColor
-
-    return RGBColor(r, g, b_)
 
 
 def boxed(container):
@@ -210,103 +203,3 @@ def to_bytes(doc) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
-
-
-# ------------------------------------------------------------ blocks (bot/paperwork/documents/blocks.py)
-
-def render(document: b.Document) -> bytes:
-    """A block document as an editable .docx."""
-    doc = new_document(document.title, document.reference, document.thai_digits)
-    for block in document.blocks:
-        write_block(doc, doc, block)
-    return to_bytes(doc)
-
-
-def write_block(doc, container, block) -> None:
-    """Write one block into the document body or a table cell."""
-    if isinstance(block, b.Heading):
-        _heading(container, block)
-    elif isinstance(block, b.Field):
-        labelled(paragraph(container), block.label, block.value)
-    elif isinstance(block, b.FieldPair):
-        para = paragraph(container)
-        para.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM / 2), WD_TAB_ALIGNMENT.LEFT)
-        labelled(para, block.first.label, block.first.value)
-        para.add_run("\t")
-        labelled(para, block.second.label, block.second.value)
-    elif isinstance(block, b.Para):
-        for part in block.text.split("\n"):
-            para = paragraph(container, part, block.size or BODY_SIZE, block.bold, block.align,
-                             INDENT_CM if block.indent else 0.0)
-            para.paragraph_format.keep_with_next = bool(block.keep) or None
-            if block.red:
-                for run in para.runs:
-                    run.font.color.rgb = _rgb(0xC8, 0, 0)
-    elif isinstance(block, b.Gap):
-        for _ in range(max(1, round(block.lines))):
-            paragraph(container)
-    elif isinstance(block, b.Signature):
-        _signature(container, block)
-    elif isinstance(block, b.Choices):
-        marks = [f"{'☒' if label == block.ticked else '☐'} {label}" for label in block.labels]
-        paragraph(container, "      ".join(marks), first_indent_cm=0.5)
-    elif isinstance(block, b.FillLines):
-        lines = [block.text] if block.text else ["." * 110] * block.count
-        for line in lines:
-            paragraph(container, line)
-    elif isinstance(block, b.Table):
-        table(container, block.headings, block.rows, block.widths, block.align, block.total)
-        paragraph(container)
-    elif isinstance(block, b.Bars):
-        bars(container, block.rows, block.unit)
-        paragraph(container)
-    elif isinstance(block, b.Box):
-        cell = boxed(container)
-        cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
-        for inner in block.blocks:
-            write_block(doc, cell, inner)
-        paragraph(container)
-    elif isinstance(block, b.Photos):
-        _photos(doc, block)
-    elif isinstance(block, b.PageBreak):
-        page_break(doc)
-
-
-def _heading(container, block: b.Heading) -> None:
-    """A bold centred title; with an emblem, the emblem 1.5 cm high at the left of the same line."""
-    emblem = block.emblem_path
-    para = paragraph(container, "" if emblem else block.text, block.size, True, "center")
-    if not emblem:
-        return
-    para.alignment = ALIGN["left"]
-    para.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM / 2), WD_TAB_ALIGNMENT.CENTER)
-    try:
-        para.add_run().add_picture(emblem, height=Cm(1.5))
-    except Exception:  # noqa: BLE001 - an unreadable emblem file leaves the heading alone
-        pass
-    set_font(para.add_run("\t" + block.text), block.size, True)
-
-
-def _signature(container, block: b.Signature) -> None:
-    """Room to sign, then (name), position and further lines centred in the right part."""
-    left = TEXT_WIDTH_CM * SIGNATURE_LEFT
-    paragraph(container)
-    paragraph(container)
-    name = f"({block.name})" if block.name else "(.............................................)"
-    for line in (name, block.position, *block.lines):
-        if line:
-            paragraph(container, line, align="center", left_indent_cm=left)
-
-
-def _photos(doc, block: b.Photos) -> None:
-    """Two photos a page, each captioned ภาพที่ n."""
-    from bot.core.thai_dates import to_thai_digits
-
-    for i, data in enumerate(block.images):
-        if i % 2 == 0:
-            page_break(doc)
-            paragraph(doc, block.title, BODY_SIZE + 2, True, "center")
-        label = to_thai_digits(f"ภาพที่ {i + 1}")
-        if not picture(doc, data):
-            label = f"({label} ไม่สามารถแสดงได้)"
-        paragraph(doc, label, align="center")
