@@ -99,6 +99,21 @@ def sample_fund_request(**changes) -> FundRequestData:
     return FundRequestData(**values)
 
 
+def late_fund_request() -> bytes:
+    """The fund request asked for 42 hours after the incident, proposed and approved: both pages."""
+    return render_fund_request(sample_fund_request(
+        late=True, requested_at=datetime(2026, 11, 24, 9, 0, tzinfo=BANGKOK), proposed_on=date(2026, 11, 24),
+        approved=True, approver_name="นายผู้อนุมัติ ทดสอบ", approved_on=date(2026, 11, 25),
+        approval_note="อนุมัติตามข้อเสนอของคณะกรรมการ"))
+
+
+def render_fund_pngs(out_dir: Path = OUT_DIR) -> list[Path]:
+    """Both pages of the late, approved fund request: fund_request_late-1.png and -2.png."""
+    pdf = late_fund_request()
+    return [to_png(pdf, out_dir / f"fund_request_late-{page}.png", page=page) for page in (1, 2)]
+
+
+
 def documents() -> dict[str, bytes]:
     """The three sample PDFs by sample name."""
     return {
@@ -124,20 +139,6 @@ def render_pngs(out_dir: Path = OUT_DIR) -> list[Path]:
     """Write memo.png, summary.png and fund_request.png into out_dir; return their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     return [to_png(pdf, out_dir / f"{name}.png") for name, pdf in documents().items()]
-
-
-def late_fund_request() -> bytes:
-    """The fund request asked for 42 hours after the incident, proposed and approved: both pages."""
-    return render_fund_request(sample_fund_request(
-        late=True, requested_at=datetime(2026, 11, 24, 9, 0, tzinfo=BANGKOK), proposed_on=date(2026, 11, 24),
-        approved=True, approver_name="นายผู้อนุมัติ ทดสอบ", approved_on=date(2026, 11, 25),
-        approval_note="อนุมัติตามข้อเสนอของคณะกรรมการ"))
-
-
-def render_fund_pngs(out_dir: Path = OUT_DIR) -> list[Path]:
-    """Both pages of the late, approved fund request: fund_request_late-1.png and -2.png."""
-    pdf = late_fund_request()
-    return [to_png(pdf, out_dir / f"fund_request_late-{page}.png", page=page) for page in (1, 2)]
 
 
 def main(argv: list[str]) -> int:

@@ -7,7 +7,6 @@ import re
 import shutil
 from datetime import UTC, datetime
 
-import docx
 import pytest
 from pypdf import PdfReader
 
@@ -18,48 +17,11 @@ from bench.render_samples import (
     sample_photo,
     sample_summary,
 )
-from bot.fund.aid import STATUS
 from bot.paperwork.documents import render_fund_request, render_memo, render_summary_csv, render_summary_pdf
-from bot.paperwork.documents.blocks import texts
-from bot.paperwork.documents.fund import fund_document, render_fund_request_docx
-from bot.paperwork.documents.memo_docx import memo_document, render_memo_docx
 from bot.paperwork.documents.summary import CSV_HEADER
 from bot.paperwork.documents.thai_text import ZWSP, break_thai
 
 THAI = "\u0e01-\u0e7f"
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def docx_lines(raw: bytes) -> list[str]:
-    """Every paragraph of a .docx, table cells included, in reading order (read back with python-docx)."""
-    document = docx.Document(io.BytesIO(raw))
-    return [p.text for p in _paragraphs(document.element.body, document)]
-
-
-def _paragraphs(element, parent):
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    for child in element.iterchildren():
-        if child.tag == f"{W}p":
-            yield Paragraph(child, parent)
-        elif child.tag == f"{W}tbl":
-            for row in Table(child, parent).rows:
-                for cell in row.cells:
-                    yield from _paragraphs(cell._tc, cell)
-
-
-def fonts_declared(raw: bytes) -> None:
-    """The Word file declares TH SarabunPSK for Thai (complex script) and Latin text, at 16 pt."""
-    document = docx.Document(io.BytesIO(raw))
-    props = document.styles["Normal"].element.rPr
-    fonts = props.find(f"{W}rFonts")
-    assert {fonts.get(f"{W}{a}") for a in ("ascii", "hAnsi", "cs")} == {"TH SarabunPSK"}
-    assert props.find(f"{W}szCs").get(f"{W}val") == "32" and props.find(f"{W}sz").get(f"{W}val") == "32"
-    assert props.find(f"{W}lang").get(f"{W}bidi") == "th-TH"
-    section = document.sections[0]
-    assert round(section.left_margin.cm, 1) == 3.0 and round(section.right_margin.cm, 1) == 2.0
-    assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
 
 
 def _used_codes(widths) -> set[int]:
@@ -249,75 +211,6 @@ def test_summary_csv_leaves_unknown_median_empty():
     assert median[2] == ""
 
 
-# ------------------------------------------------------------------- fund request
-
-def test_fund_request_is_the_schools_request_forwarded_by_the_centre():
-    data = sample_fund_request()
-    pdf = render_fund_request(data)
-    one_line = flat(plain(pdf))
-    for expected in (
-        "แบบขอรับความช่วยเหลือจากกองทุนช่วยเหลือนักเรียนที่ประสบความเดือดร้อน",
-        "โรงเรียนบ้านหนองตัวอย่าง อำเภอเมืองตัวอย่าง จังหวัดตัวอย่าง", "วันที่ 23 พฤศจิกายน 2569",
-        "เรื่อง ขอรับความช่วยเหลือจากกองทุนช่วยเหลือนักเรียนที่ประสบความเดือดร้อน",
-        "เรียน ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาตัวอย่าง เขต 9",
-        # the school speaks for itself, in the first person, and its principal signs
-        "ด้วยข้าพเจ้า นางสาวใจดี สมมติ ตำแหน่ง ผู้อำนวยการโรงเรียนบ้านหนองตัวอย่าง ขอรายงานว่า",
-        "นักเรียนของโรงเรียนบ้านหนองตัวอย่าง", "เรื่องเลขที่ 0001/2569",
-        "๑. นักเรียน ด.ช. ก. ชั้น ป.5", "ประสบอุบัติเหตุจนทุพพลภาพ", "วันที่เกิดเหตุ 22 พฤศจิกายน 2569",
-        "4,000 บาท (สี่พันบาทถ้วน)", "โอนเข้าบัญชีธนาคาร", "ข้าพเจ้าขอรับรองว่าข้อความข้างต้นเป็นความจริง",
-        "(นางสาวใจดี สมมติ) ผู้อำนวยการโรงเรียนบ้านหนองตัวอย่าง",
-        # the centre checks it and proposes it for the committee, signed by the centre's head
-        "ความเห็นและข้อเสนอของศูนย์เฉพาะกิจคุ้มครองและช่วยเหลือนักเรียน สพป.ตัวอย่าง เขต 9",
-        "เห็นควรเสนอคณะกรรมการกองทุนฯ พิจารณา", "(นางสาวตัวอย่าง ทดสอบ)",
-        "หัวหน้าศูนย์เฉพาะกิจคุ้มครองและช่วยเหลือนักเรียน",
-        # the superior decides on the committee's proposal
-        "คำสั่งของผู้บังคับบัญชา (ตามข้อเสนอของคณะกรรมการกองทุนฯ)", "อนุมัติ", "ไม่อนุมัติ",
-    ):
-        assert flat(expected) in one_line, expected
-    assert "ด้วยโรงเรียน" not in one_line and "รายงานว่ามีนักเรียน" not in one_line  # not the centre's voice
-    assert "เกินกำหนด" not in one_line
-
-
-def test_a_request_after_the_window_is_marked_late_for_the_committee():
-    data = sample_fund_request(late=True, requested_at=datetime(2026, 11, 24, 2, 0, tzinfo=UTC))
-    one_line = flat(plain(render_fund_request(data)))
-    assert flat("ยื่นเกินกำหนด ๒๔ ชั่วโมง") in one_line
-    assert flat("โรงเรียนยื่นคำขอเมื่อ 24 พฤศจิกายน 2569 เวลา 9.00 น. หลังเกิดเหตุ 42 ชั่วโมง") in one_line
-    assert flat("เกินกำหนด 24 ชั่วโมงตามระเบียบกองทุนฯ จึงเสนอให้คณะกรรมการพิจารณาเป็นกรณีไป") in one_line
-
-
-def test_fund_request_with_the_decision_filled_in_prints_no_system_state():
-    data = sample_fund_request(
-        amount_baht=5000, payment_method="เงินสด", approved=True, proposed_on=datetime(2026, 11, 23).date(),
-        approver_name="นายผู้อนุมัติ ทดสอบ", approver_position="ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา",
-        approved_on=datetime(2026, 11, 24, tzinfo=UTC).date(), approval_note="อนุมัติตามเสนอ")
-    text = plain(render_fund_request(data))
-    one_line = flat(text)
-    for expected in ("5,000 บาท (ห้าพันบาทถ้วน)", "เงินสด", "(นายผู้อนุมัติ ทดสอบ)",
-                     "วันที่ 24 พฤศจิกายน 2569", "อนุมัติตามเสนอ", "วันที่ 23 พฤศจิกายน 2569"):
-        assert flat(expected) in one_line, expected
-    assert "สถานะ" not in one_line
-    for state in set(STATUS.values()) - {"ไม่อนุมัติ"}:  # that one is also the form's own tick box
-        assert flat(state) not in one_line, state
-    raw = render_fund_request_docx(data)
-    lines = docx_lines(raw)
-    assert "☒ อนุมัติ      ☐ ไม่อนุมัติ" in lines
-    assert not any("สถานะ" in line for line in lines)
-
-
-def test_fund_request_word_file_has_the_same_paragraphs():
-    data = sample_fund_request(late=True)
-    raw = render_fund_request_docx(data)
-    lines = docx_lines(raw)
-    expected = texts(fund_document(data))
-    assert [line for line in lines if line in expected] == expected
-    assert "ด้วยข้าพเจ้า นางสาวใจดี สมมติ ตำแหน่ง ผู้อำนวยการโรงเรียนบ้านหนองตัวอย่าง ขอรายงานว่า " \
-           "นักเรียนของโรงเรียนบ้านหนองตัวอย่าง ประสบความเดือดร้อน ตามที่โรงเรียนได้รายงานเหตุต่อ" \
-           "ศูนย์เฉพาะกิจคุ้มครองและช่วยเหลือนักเรียน สพป.ตัวอย่าง เขต 9 ไว้แล้ว เรื่องเลขที่ 0001/2569 " \
-           "จึงขอรับความช่วยเหลือจากกองทุนช่วยเหลือนักเรียนที่ประสบความเดือดร้อน รายละเอียดดังนี้" in lines
-    fonts_declared(raw)
-
-
 # ------------------------------------------------------------------- PNG samples
 
 def test_sample_pngs_render(tmp_path):
@@ -330,51 +223,3 @@ def test_sample_pngs_render(tmp_path):
         assert data.startswith(b"\x89PNG")
         width = int.from_bytes(data[16:20], "big")
         assert 400 <= width <= 600  # A4 at about 60 dpi
-
-
-# ------------------------------------------------------------------- Word copies
-
-def test_memo_word_file_has_the_memos_paragraphs_marks_and_photos(tmp_path):
-    data = sample_memo()
-    data.secrecy, data.urgency, data.province = "ลับ", "ด่วนที่สุด", "ตัวอย่าง"
-    emblem = tmp_path / "garuda.png"
-    emblem.write_bytes(sample_photo("gold", (300, 330), "PNG"))
-    data.emblem_path = str(emblem)
-    raw = render_memo_docx(data)
-    lines = docx_lines(raw)
-    expected = texts(memo_document(data))
-    assert [line for line in lines if line in expected] == expected
-    assert lines[:3] == ["ลับ", "ด่วนที่สุด", "\tบันทึกข้อความ"]  # the marks above the emblem and heading
-    for paragraph in (
-        "ส่วนราชการ  ศูนย์เฉพาะกิจคุ้มครองและช่วยเหลือนักเรียน สพป.ตัวอย่าง เขต ๙",
-        "ที่  ศธ ๐๔๙๙๙/\tวันที่  ๒๒ พฤศจิกายน ๒๕๖๙", "เรื่อง  รายงานนักเรียนประสบเหตุจมน้ำ",
-        "๑. สรุปเหตุการณ์ข้อเท็จจริง เมื่อวันที่ ๒๒ พฤศจิกายน ๒๕๖๙ เวลาประมาณ ๑๔.๓๐ น.",
-        "๒. โรงเรียนได้ดำเนินการช่วยเหลือเบื้องต้น",
-        "๓. ที่มาแหล่งข้อมูล นายสมปอง ทดสอบดี (ผู้ใหญ่บ้าน)  โทร ๐๘x-xxx-๑๒๓๔",
-        "นางสาวมาลี ตัวอย่าง  ตำแหน่ง ผู้อำนวยการโรงเรียน",
-        "โรงเรียนบ้านหนองตัวอย่าง อำเภอเมืองตัวอย่าง จังหวัดตัวอย่าง  โทร ๐๘x-xxx-๕๖๗๘",
-        "หมายเหตุ  แนบภาพเหตุการณ์ประกอบ จำนวน ๒ ภาพ", "จึงเรียนมาเพื่อโปรดทราบและพิจารณา",
-        "(นางสาวมาลี ตัวอย่าง)", "ภาพประกอบเหตุการณ์ เรื่องเลขที่ ๐๐๐๑/๒๕๖๙", "ภาพที่ ๑", "ภาพที่ ๒",
-    ):
-        assert paragraph in lines, paragraph
-    assert lines[6].startswith("เรียน  ผู้อำนวยการ") and "จำนวน ๑ คน" in "".join(lines)
-    assert not any(ch in "".join(lines) for ch in "\u200b\u200c\u2060\ufeff")
-    document = docx.Document(io.BytesIO(raw))
-    assert len(document.inline_shapes) == 3  # the emblem and two photos
-    assert round(document.inline_shapes[0].height.cm, 1) == 1.5
-    mark = document.paragraphs[1].runs[0]
-    assert mark.font.color.rgb == docx.shared.RGBColor(0xC8, 0, 0) and mark.font.bold
-    fonts_declared(raw)
-
-
-def test_memo_word_file_leaves_out_empty_fields_and_follows_the_digit_setting():
-    data = sample_memo(photos=0)
-    data.source_phone, data.initial_help, data.reporter_phone = "", "", ""
-    data.digits = "arabic"
-    lines = docx_lines(render_memo_docx(data))
-    assert "๓. ที่มาแหล่งข้อมูล นายสมปอง ทดสอบดี (ผู้ใหญ่บ้าน)" not in lines  # Arabic digits throughout
-    assert "3. ที่มาแหล่งข้อมูล นายสมปอง ทดสอบดี (ผู้ใหญ่บ้าน)" in lines
-    assert "โรงเรียนบ้านหนองตัวอย่าง อำเภอเมืองตัวอย่าง" in lines
-    assert not any("โทร" in line for line in lines) and "-" not in lines
-    assert lines[lines.index("2. โรงเรียนได้ดำเนินการช่วยเหลือเบื้องต้น") + 1].startswith("3.")
-    assert not any("แนบภาพ" in line or "ภาพที่" in line for line in lines)

@@ -20,7 +20,8 @@ from bot.paperwork.monthly_report import push_if_due
 from models import Case, FundRequest
 from tests.conftest import connect, make_settings
 from tests.helpers import add_officer, cases, file_report
-from tests.test_documents import docx_lines, flat, fonts_declared, page_texts, plain
+from tests.test_documents import flat, page_texts, plain
+from tests.test_word_files import docx_lines, fonts_declared
 
 
 def test_memo_from_the_command_line_has_the_form_and_the_photos(app, services, line, tmp_path):

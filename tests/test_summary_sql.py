@@ -21,7 +21,8 @@ from bot.paperwork.documents import layout
 from bot.paperwork.documents.summary import render_summary_docx, render_summary_pdf, summary_document
 from config.categories import CATEGORIES
 from models import Case, CaseEntry, FundRequest, Reporter
-from tests.test_documents import docx_lines, flat, fonts_declared, plain
+from tests.test_documents import flat, plain
+from tests.test_word_files import docx_lines, fonts_declared
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=BANGKOK)
 CONFIGURED = ("เมืองตัวอย่าง", "หนองสมมุติ", "โคกจำลอง")

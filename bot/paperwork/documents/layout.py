@@ -4,8 +4,13 @@ from __future__ import annotations
 from fpdf.fonts import FontFace
 
 from bot.paperwork.documents import blocks as b
+from bot.paperwork.documents import thai_text
 from bot.paperwork.documents.pdf import BODY_SIZE, FONT, LINE, OfficialPdf
-from bot.paperwork.documents.thai_text import break_thai, format_number
+from bot.paperwork.documents.thai_text import format_number
+
+# Until the PDF base breaks Thai lines itself (issue 14's text layer), text gets break hints first;
+# once thai_text no longer has break_thai, the text goes to the PDF exactly as written.
+break_thai = getattr(thai_text, "break_thai", lambda text: text)
 
 WORD_BODY = 16  # block sizes are TH Sarabun points; the PDF font may be drawn at another body size
 BAR_COLOUR = (60, 110, 160)
