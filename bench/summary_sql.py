@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
             sql = timed(lambda: reports.summarise(session, period, settings, NOW), args.runs)
             event.remove(session.get_bind(), "before_cursor_execute", before)
             event.remove(session.get_bind(), "after_cursor_execute", after)
+            if not args.objects_runs:  # --objects-runs 0: the SQL figures only
+                print(f"{key:<10} {sql[0]:>9.0f} /{sql[1]:>8.0f}", flush=True)
+                continue
             objects = timed(lambda: by_objects(session, period, settings), args.objects_runs)
             data = sql[2]
             same = (data.by_category, data.by_district, data.by_state, data.referrals_by_destination) == \

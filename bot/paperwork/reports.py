@@ -93,8 +93,8 @@ def summarise(session, period: Period, settings, now: datetime) -> SummaryData:
 def _groups(session, where, settings, now: datetime) -> list[tuple]:
     """(category, district, state, cases, taken, overdue) for each combination in the period: one scan."""
     limit = timedelta(minutes=settings.take_deadline_minutes)
-    overdue = or_(and_(Case.taken_at.is_(None), Case.filed_at < now - limit),
-                  wait_ms(session) > limit.total_seconds() * 1000)  # taken late, or still waiting past it
+    overdue = or_(and_(Case.taken_at.is_(None), Case.filed_at < now - limit),  # still waiting past it
+                  _late(session, limit))
     columns = (Case.category, Case.reporter_district, Case.state)
     query = select(*columns, func.count(), func.count(Case.taken_at),
                    func.coalesce(func.sum(case((overdue, 1), else_=0)), 0)).where(*where).group_by(*columns)
@@ -117,21 +117,36 @@ def district_rows(counts: dict[str, int], configured: tuple[str, ...]) -> list[t
     return rows + ([(words("summary", "other_districts"), others)] if others else [])
 
 
-def wait_ms(session):
-    """Milliseconds from filing to taking, as SQL for this database (NULL while nobody took the case)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.round(func.extract("epoch", Case.taken_at - Case.filed_at) * 1000)
+def _postgresql(session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def wait_key(session):
+    """The time from filing to taking as SQL that sorts and compares cheaply (NULL while nobody took it):
+    an interval on PostgreSQL, milliseconds on SQLite (which has no interval type)."""
+    if _postgresql(session):
+        return Case.taken_at - Case.filed_at
     return func.round((func.julianday(Case.taken_at) - func.julianday(Case.filed_at)) * 86_400_000)
+
+
+def _late(session, limit: timedelta):
+    """Taken after `limit`."""
+    return wait_key(session) > (limit if _postgresql(session) else limit.total_seconds() * 1000)
+
+
+def _minutes(value) -> float:
+    """A wait_key value in minutes."""
+    return value.total_seconds() / 60 if isinstance(value, timedelta) else float(value) / 60_000
 
 
 def _median_wait(session, where, taken: int) -> float | None:
     """The median minutes until a case was taken: the middle one or two of the `taken` waits, in order."""
     if not taken:
         return None
-    wait = wait_ms(session)
-    middle = list(session.scalars(select(wait).where(*where, Case.taken_at.is_not(None)).order_by(wait)
-                                  .offset((taken - 1) // 2).limit(2 - taken % 2)))
-    return float(sum(middle)) / len(middle) / 60_000
+    wait = wait_key(session)
+    middle = [_minutes(v) for v in session.scalars(select(wait).where(*where, Case.taken_at.is_not(None))
+                                                  .order_by(wait).offset((taken - 1) // 2).limit(2 - taken % 2))]
+    return sum(middle) / len(middle)
 
 
 def _referrals(session, period: Period) -> list[tuple[str, int]]:
