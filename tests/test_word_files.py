@@ -88,3 +88,11 @@ def test_memo_word_file_leaves_out_empty_fields_and_follows_the_digit_setting():
     assert not any("โทร" in line for line in lines) and "-" not in lines
     assert lines[lines.index("2. โรงเรียนได้ดำเนินการช่วยเหลือเบื้องต้น") + 1].startswith("3.")
     assert not any("แนบภาพ" in line or "ภาพที่" in line for line in lines)
+
+
+def test_memo_word_file_gives_the_day_only_when_the_time_was_not_known():
+    data = sample_memo(photos=0)
+    data.occurred_time_known = False  # a MemoData field of the memo's text-layer work; read with a default
+    lines = docx_lines(render_memo_docx(data))
+    assert "๑. สรุปเหตุการณ์ข้อเท็จจริง เมื่อวันที่ ๒๒ พฤศจิกายน ๒๕๖๙" in lines
+    assert not any("เวลาประมาณ" in line for line in lines)

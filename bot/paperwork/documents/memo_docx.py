@@ -22,8 +22,10 @@ def _clean(value: str | None) -> str:
 
 
 def _occurred(data: MemoData) -> str:
+    """ "เมื่อวันที่ … เวลาประมาณ … น."; the day only when the time was not known."""
     local = data.occurred_at.astimezone(BANGKOK) if data.occurred_at.tzinfo else data.occurred_at
-    return words(DOC, "occurred", day=format_date(local), hour=local.hour, minute=f"{local.minute:02d}")
+    return words(DOC, "occurred", day=format_date(local), hour=local.hour, minute=f"{local.minute:02d}",
+                 time_known=getattr(data, "occurred_time_known", True))
 
 
 def _addressee(text: str) -> str:
