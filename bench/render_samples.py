@@ -71,9 +71,11 @@ def sample_summary() -> SummaryData:
         office_name="สำนักงานเขตพื้นที่การศึกษาประถมศึกษาตัวอย่าง เขต 9",
         period_label="เดือนพฤศจิกายน 2569",
         generated_at=datetime(2026, 12, 1, 9, 5, tzinfo=BANGKOK),
-        by_category=[("ถูกล่วงละเมิดทางเพศ", 2), ("ถูกกระทำความรุนแรง", 5), ("ยาเสพติด", 1),
-                     ("เกิดอุบัติเหตุ", 1234), ("ไม่ได้รับความเป็นธรรมทางการศึกษา", 1)],
-        by_district=[("เมืองตัวอย่าง", 9), ("หนองสมมติ", 1230), ("ภูทดสอบ", 4)],
+        by_category=[("ถูกล่วงละเมิดทางเพศ", 2), ("ถูกกระทำความรุนแรง", 5), ("ยาเสพติด", 1), ("เกิดโรคติดต่อ", 0),
+                     ("ท้องในวัยเรียน", 0), ("เกิดอุบัติเหตุ", 1234), ("ไม่ได้รับความเป็นธรรมทางการศึกษา", 1),
+                     ("อื่น ๆ", 0)],
+        by_district=[("เมืองตัวอย่าง", 9), ("หนองสมมติ", 1230), ("ภูทดสอบ", 0), ("อื่น ๆ", 4)],
+        province="ตัวอย่าง",
         by_state=[("รอรับเรื่อง", 1), ("กำลังดำเนินการ", 6), ("ส่งต่อแล้ว", 2), ("ปิดเรื่อง", 1234)],
         referrals_by_destination=[("โรงพยาบาล", 3), ("สถานีตำรวจ", 2), ("บ้านพักเด็กและครอบครัวจังหวัด", 1)],
         median_minutes_to_take=95.4, overdue=2, aid_paid_baht=12000, aid_paid_count=3,
@@ -83,16 +85,33 @@ def sample_summary() -> SummaryData:
 def sample_fund_request(**changes) -> FundRequestData:
     """An invented request for the fund's accident payout; the student is not named."""
     values = {
-        "office_name": "กลุ่มส่งเสริมการจัดการศึกษา สพป.ตัวอย่าง เขต 9", "school": "บ้านหนองตัวอย่าง",
-        "district": "เมืองตัวอย่าง", "student_grade": "ป.5", "student_label": "ด.ช. ก.",
+        "office_name": "ศูนย์เฉพาะกิจคุ้มครองและช่วยเหลือนักเรียน สพป.ตัวอย่าง เขต 9", "school": "บ้านหนองตัวอย่าง",
+        "district": "เมืองตัวอย่าง", "province": "ตัวอย่าง", "student_grade": "ป.5", "student_label": "ด.ช. ก.",
         "case_reference": "0001/2569", "category_label": "เกิดอุบัติเหตุ",
-        "schedule_item_label": "ประเภทอุบัติเหตุ: ประสบอุบัติเหตุจนทุพพลภาพ", "amount_baht": 4000,
-        "payment_method": TRANSFER, "incident_date": date(2026, 11, 22),
+        "schedule_item_label": "ประสบอุบัติเหตุจนทุพพลภาพ", "amount_baht": 4000,
+        "payment_method": TRANSFER, "incident_date": datetime(2026, 11, 22, 14, 30, tzinfo=BANGKOK),
         "requested_at": datetime(2026, 11, 23, 10, 0, tzinfo=BANGKOK),
-        "requester_name": "นางสาวใจดี สมมติ", "requester_position": "นักวิชาการศึกษา", "doc_prefix": "ศธ 04999/",
+        "requester_name": "นางสาวใจดี สมมติ", "requester_position": "ผู้อำนวยการโรงเรียน", "doc_prefix": "ศธ 04999/",
+        "addressee": "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาตัวอย่าง เขต 9",
+        "centre_signer_name": "นางสาวตัวอย่าง ทดสอบ",
     }
     values.update(changes)
     return FundRequestData(**values)
+
+
+def late_fund_request() -> bytes:
+    """The fund request asked for 42 hours after the incident, proposed and approved: both pages."""
+    return render_fund_request(sample_fund_request(
+        late=True, requested_at=datetime(2026, 11, 24, 9, 0, tzinfo=BANGKOK), proposed_on=date(2026, 11, 24),
+        approved=True, approver_name="นายผู้อนุมัติ ทดสอบ", approved_on=date(2026, 11, 25),
+        approval_note="อนุมัติตามข้อเสนอของคณะกรรมการ"))
+
+
+def render_fund_pngs(out_dir: Path = OUT_DIR) -> list[Path]:
+    """Both pages of the late, approved fund request: fund_request_late-1.png and -2.png."""
+    pdf = late_fund_request()
+    return [to_png(pdf, out_dir / f"fund_request_late-{page}.png", page=page) for page in (1, 2)]
+
 
 
 def documents() -> dict[str, bytes]:
@@ -104,14 +123,14 @@ def documents() -> dict[str, bytes]:
     }
 
 
-def to_png(pdf: bytes, png: Path, resolution: int = RESOLUTION) -> Path:
-    """Rasterise the first page of pdf into png with pdftoppm."""
+def to_png(pdf: bytes, png: Path, resolution: int = RESOLUTION, page: int = 1) -> Path:
+    """Rasterise one page of pdf (the first by default) into png with pdftoppm."""
     if not shutil.which("pdftoppm"):
         raise RuntimeError("pdftoppm not found: apt-get install -y poppler-utils")
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "in.pdf"
         source.write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-png", "-r", str(resolution), "-f", "1", "-l", "1", "-singlefile",
+        subprocess.run(["pdftoppm", "-png", "-r", str(resolution), "-f", str(page), "-l", str(page), "-singlefile",
                         str(source), str(png.with_suffix(""))], check=True, timeout=60)
     return png
 
@@ -125,7 +144,7 @@ def render_pngs(out_dir: Path = OUT_DIR) -> list[Path]:
 def main(argv: list[str]) -> int:
     """Regenerate the sample PNGs (and, next to them, nothing else)."""
     out_dir = Path(argv[1]) if len(argv) > 1 else OUT_DIR
-    for path in render_pngs(out_dir):
+    for path in [*render_pngs(out_dir), *render_fund_pngs(out_dir)]:
         print(f"wrote {path} ({path.stat().st_size:,} bytes)")
     return 0
 

@@ -241,31 +241,44 @@ def photos_fetch() -> None:
     services.send_outbox()
 
 
+FORMAT = click.option("--format", "kind", type=click.Choice(["pdf", "docx"]), default=None,
+                      help="pdf (default) or docx, an editable Word copy; a -o name ending in .docx means docx")
+
+
+def _kind(kind: str | None, output: str | None) -> str:
+    """The file format asked for: --format, else the output file's suffix, else PDF."""
+    return kind or ("docx" if output and output.lower().endswith(".docx") else "pdf")
+
+
 @cases_cli.command("memo")
 @click.argument("reference")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="PDF file to write (default memo-NNNN-BBBB.pdf)")
-def cases_memo(reference: str, output: str | None) -> None:
-    """Write a case's preliminary report as an official memo PDF (บันทึกข้อความ)."""
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="file to write (default memo-NNNN-BBBB.pdf)")
+@FORMAT
+def cases_memo(reference: str, output: str | None, kind: str | None) -> None:
+    """Write a case's preliminary report as an official memo (บันทึกข้อความ), PDF or Word."""
     services = _services()
+    kind = _kind(kind, output)
     with services.db.session() as session:
         case = references.find(session, reference, services.now())
         if case is None:
             raise click.ClickException(f"no case {reference}")
-        data = paperwork.memo_pdf(session, case, services.settings, services.now())
+        make = paperwork.memo_pdf if kind == "pdf" else paperwork.memo_docx
+        data = make(session, case, services.settings, services.now())
         session.add(AuditLog(at=services.now(), actor="cli", action="memo_printed", case_id=case.id))
         session.commit()
-        path = output or f"memo-{case.number:04d}-{case.year_be}.pdf"
+        path = output or f"memo-{case.number:04d}-{case.year_be}.{kind}"
     write_private(path, data)
     click.echo(f"wrote {path} ({len(data):,} bytes)")
 
 
 @reports_cli.command("monthly")
 @click.argument("period")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="PDF file (default summary-PERIOD.pdf)")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="file to write (default summary-PERIOD.pdf)")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="also write a CSV (UTF-8 with BOM)")
-def reports_monthly(period: str, output: str | None, csv_path: str | None) -> None:
-    """The summary for a month (2569-11) or a fiscal year (2570 = Oct 2569 – Sep 2570), as PDF and CSV."""
-    from bot.paperwork.documents.summary import render_summary_csv, render_summary_pdf
+@FORMAT
+def reports_monthly(period: str, output: str | None, csv_path: str | None, kind: str | None) -> None:
+    """The summary for a month (2569-11) or a fiscal year (2570 = Oct 2569 – Sep 2570), as PDF or Word, and CSV."""
+    from bot.paperwork.documents.summary import render_summary_csv, render_summary_docx, render_summary_pdf
 
     services = _services()
     try:
@@ -274,8 +287,9 @@ def reports_monthly(period: str, output: str | None, csv_path: str | None) -> No
         raise click.ClickException(str(error)) from error
     with services.db.session() as session:
         data = reports.summarise(session, span, services.settings, services.now())
-    path = output or f"summary-{span.key}.pdf"
-    write_private(path, render_summary_pdf(data))
+    kind = _kind(kind, output)
+    path = output or f"summary-{span.key}.{kind}"
+    write_private(path, (render_summary_pdf if kind == "pdf" else render_summary_docx)(data))
     click.echo(f"wrote {path}: {span.label}, {sum(n for _, n in data.by_category)} case(s)")
     if csv_path:
         write_private(csv_path, render_summary_csv(data))
@@ -295,15 +309,17 @@ def fund_list() -> None:
 
 @fund_cli.command("form")
 @click.argument("request_id", type=int)
-@click.option("-o", "--output", type=click.Path(dir_okay=False))
-def fund_form(request_id: int, output: str | None) -> None:
-    """Write a fund request as the PDF form for the committee."""
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="file to write (default fund-request-N.pdf)")
+@FORMAT
+def fund_form(request_id: int, output: str | None, kind: str | None) -> None:
+    """Write a fund request as the form for the committee, PDF or Word."""
+    kind = _kind(kind, output)
     with _services().db.session() as session:
         row = session.get(FundRequest, request_id)
         if row is None:
             raise click.ClickException(f"no fund request #{request_id}")
-        data = paperwork.fund_pdf(row, _services().settings)
-    path = output or f"fund-request-{request_id}.pdf"
+        data = (paperwork.fund_pdf if kind == "pdf" else paperwork.fund_docx)(row, _services().settings)
+    path = output or f"fund-request-{request_id}.{kind}"
     write_private(path, data)
     click.echo(f"wrote {path}")
 

@@ -1,50 +1,64 @@
-"""GET /documents/…: the memo, fund request and summary as files, only through signed, expiring links."""
+"""GET /documents/…: the memo, fund request and summary as files (PDF, or .docx to edit in Word),
+only through signed, expiring links."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app
 
 from bot.paperwork import case_documents as paperwork
 from bot.paperwork import reports
-from bot.paperwork.documents.summary import render_summary_csv, render_summary_pdf
+from bot.paperwork.documents.summary import render_summary_csv, render_summary_docx, render_summary_pdf
+from bot.paperwork.documents.word import CONTENT_TYPE as DOCX
 from handlers.link_access import link_holder, require_access
 from models import AuditLog, Case, FundRequest
 
 bp = Blueprint("documents", __name__)
+KINDS = {"pdf": ("application/pdf", "inline"), "docx": (DOCX, "attachment"), "csv": ("text/csv", "attachment")}
 
 
-def _pdf(data: bytes, name: str) -> Response:
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+def _file(data: bytes, name: str) -> Response:
+    """The document, named for saving; PDFs open in the browser, Word and CSV files download."""
+    mimetype, disposition = KINDS[name.rsplit(".", 1)[1]]
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{name}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
-@bp.get("/documents/memo/<int:case_id>.pdf")
-def memo(case_id: int):
+@bp.get("/documents/memo/<int:case_id>.<kind>")
+def memo(case_id: int, kind: str):
+    if kind not in ("pdf", "docx"):
+        abort(404)
     services = current_app.extensions["ccpc"]
     holder = link_holder(services)
     with services.db.session() as session:
         case = session.get(Case, case_id) or abort(404)
         require_access(services, session, holder, case.id)
-        data = paperwork.memo_pdf(session, case, services.settings, services.now())
+        make = paperwork.memo_pdf if kind == "pdf" else paperwork.memo_docx
+        data = make(session, case, services.settings, services.now())
         session.add(AuditLog(at=services.now(), actor=f"link:{holder}", action="memo_opened", case_id=case.id))
         session.commit()
-    return _pdf(data, f"memo-{case.number:04d}-{case.year_be}.pdf")
+    return _file(data, f"memo-{case.number:04d}-{case.year_be}.{kind}")
 
 
-@bp.get("/documents/fund/<int:request_id>.pdf")
-def fund_request(request_id: int):
+@bp.get("/documents/fund/<int:request_id>.<kind>")
+def fund_request(request_id: int, kind: str):
+    if kind not in ("pdf", "docx"):
+        abort(404)
     services = current_app.extensions["ccpc"]
     holder = link_holder(services)
     with services.db.session() as session:
         row = session.get(FundRequest, request_id) or abort(404)
         require_access(services, session, holder, row.case_id)
-        data = paperwork.fund_pdf(row, services.settings)
-    return _pdf(data, f"fund-request-{request_id}.pdf")
+        make = paperwork.fund_pdf if kind == "pdf" else paperwork.fund_docx
+        data = make(row, services.settings)
+    return _file(data, f"fund-request-{request_id}.{kind}")
 
 
-@bp.get("/documents/summary/<period>.<extension>")
-def summary(period: str, extension: str):
+@bp.get("/documents/summary/<period>.<kind>")
+def summary(period: str, kind: str):
+    render = {"pdf": render_summary_pdf, "docx": render_summary_docx, "csv": render_summary_csv}.get(kind)
+    if render is None:
+        abort(404)
     services = current_app.extensions["ccpc"]
     holder = link_holder(services)
     try:
@@ -54,10 +68,4 @@ def summary(period: str, extension: str):
     with services.db.session() as session:
         require_access(services, session, holder, None)
         data = reports.summarise(session, span, services.settings, services.now())
-    if extension == "csv":
-        response = Response(render_summary_csv(data), mimetype="text/csv")
-        response.headers["Content-Disposition"] = f'attachment; filename="summary-{span.key}.csv"'
-        return response
-    if extension != "pdf":
-        abort(404)
-    return _pdf(render_summary_pdf(data), f"summary-{span.key}.pdf")
+    return _file(render(data), f"summary-{span.key}.{kind}")

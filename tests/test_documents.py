@@ -211,35 +211,6 @@ def test_summary_csv_leaves_unknown_median_empty():
     assert median[2] == ""
 
 
-# ------------------------------------------------------------------- fund request
-
-def test_fund_request_shows_amount_in_words_and_no_student_name():
-    data = sample_fund_request()
-    pdf = render_fund_request(data)
-    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
-    one_line = flat(plain(pdf))
-    for expected in (
-        "บันทึกข้อความ", "เรื่อง ขออนุมัติเงินกองทุนช่วยเหลือนักเรียนที่ประสบความเดือดร้อน",
-        "เรียน ประธานคณะกรรมการกองทุนช่วยเหลือนักเรียนที่ประสบความเดือดร้อน", "วันที่ 23 พฤศจิกายน 2569",
-        "ด.ช. ก. ชั้น ป.5", "โรงเรียนบ้านหนองตัวอย่าง อำเภอเมืองตัวอย่าง", "เรื่องเลขที่ 0001/2569",
-        "ประสบอุบัติเหตุจนทุพพลภาพ", "วันที่เกิดเหตุ 22 พฤศจิกายน 2569", "4,000 บาท (สี่พันบาทถ้วน)",
-        "โอนเข้าบัญชีธนาคาร", "จึงเรียนมาเพื่อโปรดพิจารณาอนุมัติ", "(นางสาวใจดี สมมติ)", "นักวิชาการศึกษา",
-        "ความเห็นของผู้มีอำนาจอนุมัติ", "อนุมัติ", "ไม่อนุมัติ",
-    ):
-        assert flat(expected) in one_line, expected
-
-
-def test_fund_request_with_the_decision_filled_in():
-    data = sample_fund_request(
-        amount_baht=5000, payment_method="เงินสด", status="อนุมัติแล้ว", approved=True,
-        approver_name="นายผู้อนุมัติ ทดสอบ", approver_position="ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา",
-        approved_on=datetime(2026, 11, 24, tzinfo=UTC).date(), approval_note="อนุมัติตามเสนอ")
-    one_line = flat(plain(render_fund_request(data)))
-    for expected in ("5,000 บาท (ห้าพันบาทถ้วน)", "เงินสด", "(สถานะ: อนุมัติแล้ว)", "(นายผู้อนุมัติ ทดสอบ)",
-                     "วันที่ 24 พฤศจิกายน 2569", "อนุมัติตามเสนอ"):
-        assert flat(expected) in one_line, expected
-
-
 # ------------------------------------------------------------------- PNG samples
 
 def test_sample_pngs_render(tmp_path):

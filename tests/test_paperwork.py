@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import csv
 import io
+
+import docx
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -10,11 +12,16 @@ from sqlalchemy import select
 
 from app import create_app
 from bot.fund import aid as fund
+from bot.paperwork import case_documents as paperwork
+from bot.paperwork.documents.blocks import texts
+from bot.paperwork.documents.memo_docx import memo_document
+from bot.paperwork.documents.word import CONTENT_TYPE as DOCX
 from bot.paperwork.monthly_report import push_if_due
-from models import FundRequest
+from models import Case, FundRequest
 from tests.conftest import connect, make_settings
 from tests.helpers import add_officer, cases, file_report
 from tests.test_documents import flat, page_texts, plain
+from tests.test_word_files import docx_lines, fonts_declared
 
 
 def test_memo_from_the_command_line_has_the_form_and_the_photos(app, services, line, tmp_path):
@@ -32,6 +39,28 @@ def test_memo_from_the_command_line_has_the_form_and_the_photos(app, services, l
     assert len(page_texts(pdf)) >= 3  # the memo, then two photos a page
     assert "ภาพประกอบเหตุการณ์" in flat(page_texts(pdf)[-1]).replace("\u200b", "")
     assert app.test_cli_runner().invoke(args=["cases", "memo", "99/2569"]).exit_code != 0
+
+
+def test_memo_as_a_word_file_from_the_command_line_has_the_same_paragraphs(app, services, line, tmp_path):
+    file_report(line.user(), photos=2)
+    out = tmp_path / "memo.docx"
+    result = app.test_cli_runner().invoke(args=["cases", "memo", "1/2569", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    raw = out.read_bytes()
+    lines = docx_lines(raw)
+    with services.db.session() as session:
+        case = session.scalars(select(Case)).one()
+        expected = texts(memo_document(paperwork.memo_data(session, case, services.settings, services.now())))
+    assert [line_ for line_ in lines if line_ in expected] == expected
+    for paragraph in ("บันทึกข้อความ", "๔. ผู้รายงาน", "จึงเรียนมาเพื่อโปรดทราบและพิจารณา", "นายตัวอย่าง ใจดี"):
+        assert paragraph in lines or any(paragraph in line_ for line_ in lines), paragraph
+    assert any(line_.startswith("๑. สรุปเหตุการณ์ข้อเท็จจริง เมื่อวันที่ ๒๒ พฤศจิกายน ๒๕๖๙") for line_ in lines)
+    assert any("พลัดตกสระน้ำ" in line_ for line_ in lines)
+    assert len(docx.Document(io.BytesIO(raw)).inline_shapes) == 2  # the photos
+    assert not any(ch in "".join(lines) for ch in "\u200b\u200c\u2060\ufeff")
+    fonts_declared(raw)
+    pdf = app.test_cli_runner().invoke(args=["cases", "memo", "1/2569", "--format", "docx", "-o", str(tmp_path / "m")])
+    assert pdf.exit_code == 0 and (tmp_path / "m").read_bytes()[:2] == b"PK"
 
 
 def test_documents_in_line_need_a_public_address(app, services, line):
@@ -55,6 +84,13 @@ def test_document_links_in_line_are_signed_and_expire(database_url, line, clock,
     response = client.get(local)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert "0001/2569" in flat(plain(response.data))
+    word_url = next(w for w in officer.last_text().split() if w.startswith("https://") and ".docx?" in w)
+    word = client.get(urlsplit(word_url).path + "?" + urlsplit(word_url).query)
+    assert word.status_code == 200 and word.mimetype == DOCX
+    assert 'attachment; filename="memo-0001-2569.docx"' == word.headers["Content-Disposition"]
+    assert "เรียน  " + services.settings.director_title in docx_lines(word.data)
+    assert client.get(urlsplit(word_url).path.replace(".docx", ".pdf") + "?" + urlsplit(word_url).query) \
+        .status_code == 403  # each link opens its own file only
     assert client.get(local.replace("/memo/1.pdf", "/memo/2.pdf")).status_code == 403
     clock.advance(hours=73)
     expired = client.get(local)
@@ -89,6 +125,11 @@ def test_monthly_summary_counts_the_months_work(app, services, clock, line, tmp_
     assert ["อำเภอ", "เมืองตัวอย่าง", "2", "เรื่อง"] in rows
     assert any(r[:3] == ["การส่งต่อหน่วยงาน", "สถานีตำรวจ", "1"] for r in rows)
     assert "เดือนพฤศจิกายน2569" in flat(plain(out.read_bytes()))
+    word = app.test_cli_runner().invoke(args=["reports", "monthly", "2569-11", "--format", "docx",
+                                              "-o", str(tmp_path / "s.docx")])
+    assert word.exit_code == 0, word.output
+    lines = docx_lines((tmp_path / "s.docx").read_bytes())
+    assert "เดือนพฤศจิกายน 2569" in lines and "เกิดอุบัติเหตุ" in lines and "เกิดโรคติดต่อ" in lines
     empty = app.test_cli_runner().invoke(args=["reports", "monthly", "2570", "-o", str(tmp_path / "fy.pdf")])
     assert empty.exit_code == 0 and "ปีงบประมาณ 2570" in empty.output
     assert app.test_cli_runner().invoke(args=["reports", "monthly", "2569-13"]).exit_code != 0
@@ -241,12 +282,17 @@ def test_principals_are_reminded_before_the_24_hour_window_closes(app, services,
     assert fund.remind_before_deadline(services) == 0  # asked already: no reminder
 
 
-def test_a_late_request_is_accepted_and_marked(app, services, clock, line):
+def test_a_late_request_is_accepted_and_marked_on_the_form(app, services, clock, line, tmp_path):
     principal = line.user()
     file_report(principal, when="เมื่อวาน 9 โมง")  # more than 24 hours ago
     assert "ซึ่งเลยมาแล้ว" in principal.last_text()
     ask_fund(principal)
     assert _requests(services)[0].late is True
+    out = tmp_path / "fund.pdf"
+    result = app.test_cli_runner().invoke(args=["fund", "form", str(_requests(services)[0].id), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = flat(plain(out.read_bytes()))
+    assert "ยื่นเกินกำหนด๒๔ชั่วโมง" in text and "จึงเสนอให้คณะกรรมการพิจารณาเป็นกรณีไป" in text
 
 
 def test_the_fund_request_form_renders_from_the_command_line(app, services, line, tmp_path):
@@ -257,8 +303,15 @@ def test_the_fund_request_form_renders_from_the_command_line(app, services, line
     result = app.test_cli_runner().invoke(args=["fund", "form", str(_requests(services)[0].id), "-o", str(out)])
     assert result.exit_code == 0, result.output
     text = flat(plain(out.read_bytes()))
-    assert "ขออนุมัติเงินกองทุนช่วยเหลือนักเรียนที่ประสบความเดือดร้อน" in text
+    assert "ขอรับความช่วยเหลือจากกองทุนช่วยเหลือนักเรียนที่ประสบความเดือดร้อน" in text
     assert "ห้าพันบาทถ้วน" in text and "ด.ช.ก." in text and "0001/2569" in text
+    assert "ด้วยข้าพเจ้านายตัวอย่างใจดี" in text and "เกินกำหนด" not in text and "สถานะ" not in text
+    word = tmp_path / "fund.docx"
+    result = app.test_cli_runner().invoke(args=["fund", "form", str(_requests(services)[0].id), "-o", str(word)])
+    assert result.exit_code == 0, result.output
+    lines = docx_lines(word.read_bytes())
+    assert "เรื่อง  ขอรับความช่วยเหลือจากกองทุนช่วยเหลือนักเรียนที่ประสบความเดือดร้อน" in lines
+    assert "(นายตัวอย่าง ใจดี)" in lines and "☐ อนุมัติ      ☐ ไม่อนุมัติ" in lines
 
 
 def _requests(services) -> list[FundRequest]:

@@ -6,9 +6,10 @@ from sqlalchemy import select
 from bot.line import messages as m
 from bot.photos import pipeline as photo_store
 from bot.core import access, signed_urls
-from bot.paperwork.documents.fund import FundRequestData, render_fund_request
+from bot.paperwork.documents.fund import FundRequestData, render_fund_request, render_fund_request_docx
 from bot.paperwork.documents.memo import MemoData, render_memo
-from bot.fund.aid import METHODS, STATUS
+from bot.paperwork.documents.memo_docx import render_memo_docx
+from bot.fund.aid import METHODS
 from bot.photos.media_store import MediaStore
 from bot.core.texts import say
 from bot.core.thai_dates import BANGKOK
@@ -18,6 +19,16 @@ from models import AuditLog, Case, FundRequest
 
 def memo_pdf(session, case: Case, settings, now) -> bytes:
     """The preliminary report as an official memo (บันทึกข้อความ), with the photos on following pages."""
+    return render_memo(memo_data(session, case, settings, now))
+
+
+def memo_docx(session, case: Case, settings, now) -> bytes:
+    """The same memo as an editable Word file, for the office to adjust before the director signs."""
+    return render_memo_docx(memo_data(session, case, settings, now))
+
+
+def memo_data(session, case: Case, settings, now) -> MemoData:
+    """What the memo shows, from the case, its stored photos and the office's settings."""
     media = MediaStore(settings.media_dir)
     images = [media.path(p.file_name).read_bytes() for p in photo_store.case_photos(session, case.id)
               if p.status == "stored" and media.path(p.file_name)]
@@ -31,24 +42,40 @@ def memo_pdf(session, case: Case, settings, now) -> bytes:
         reporter_position=case.reporter_position, reporter_school=case.reporter_school,
         reporter_district=case.reporter_district, reporter_phone=case.reporter_phone,
         signer_name=settings.memo_signer_name, signer_position=settings.memo_signer_position, photos=images)
-    return render_memo(data)
+    return data
+
+
+def fund_data(request: FundRequest, settings) -> FundRequestData:
+    """The fund request form's content, from the request and its case (never the system's state)."""
+    case = request.case
+    return FundRequestData(
+        office_name=settings.centre_name, school=case.reporter_school, district=case.reporter_district,
+        province=settings.province, student_grade=request.student_grade, student_label=request.student_label,
+        case_reference=case.reference, category_label=display_name(case.category),
+        schedule_item_label=request.item_label, amount_baht=request.amount_baht,
+        payment_method=METHODS[request.payment_method],
+        incident_date=case.occurred_at.astimezone(BANGKOK).date() if case.occurred_time_unknown else case.occurred_at,
+        requested_at=request.requested_at, requester_name=case.reporter_name,
+        requester_position=case.reporter_position, addressee=settings.director_title,
+        centre_signer_name=settings.memo_signer_name, centre_signer_position=settings.memo_signer_position,
+        request_hours=settings.fund_request_hours, late=request.late, doc_prefix=settings.doc_prefix,
+        proposed_on=request.proposed_at.astimezone(BANGKOK).date() if request.proposed_at else None,
+        approved={"approved": True, "paid": True, "refused": False}.get(request.status),
+        approved_on=request.decided_at.astimezone(BANGKOK).date() if request.decided_at else None,
+        approval_note=request.decision_note)
 
 
 def fund_pdf(request: FundRequest, settings) -> bytes:
     """The fund request form for the committee, filled in from the request and its case."""
-    case = request.case
-    data = FundRequestData(
-        office_name=settings.office_name, school=case.reporter_school, district=case.reporter_district,
-        student_grade=request.student_grade, student_label=request.student_label, case_reference=case.reference,
-        category_label=display_name(case.category), schedule_item_label=request.item_label,
-        amount_baht=request.amount_baht, payment_method=METHODS[request.payment_method],
-        incident_date=case.occurred_at.astimezone(BANGKOK).date(), requested_at=request.requested_at,
-        requester_name=case.reporter_name, requester_position=case.reporter_position,
-        doc_prefix=settings.doc_prefix, status=STATUS[request.status],
-        approved={"approved": True, "paid": True, "refused": False}.get(request.status),
-        approved_on=request.decided_at.astimezone(BANGKOK).date() if request.decided_at else None,
-        approval_note=request.decision_note)
-    return render_fund_request(data)
+    return render_fund_request(fund_data(request, settings))
+
+
+def fund_docx(request: FundRequest, settings) -> bytes:
+    """The same form as an editable Word file."""
+    return render_fund_request_docx(fund_data(request, settings))
+
+
+KINDS = {"pdf": "PDF", "docx": "Word แก้ไขได้"}  # every document opens as PDF, and downloads as a Word file
 
 
 def document_url(settings, path: str, now, holder: str) -> str:
@@ -63,9 +90,9 @@ def links_reply(turn, officer, case: Case) -> list[dict]:
         return [m.text(say("documents_no_public_url", case=case))]
     requests = list(turn.session.scalars(select(FundRequest).where(FundRequest.case_id == case.id)))
     holder = access.officer_holder(officer)  # the links open only while this officer is active
-    links = [("บันทึกข้อความรายงานเหตุ", document_url(turn.settings, f"/documents/memo/{case.id}.pdf", turn.now,
-                                                      holder))]
-    links += [(f"แบบคำขอเงินกองทุน {r.id} ({r.student_label})",
-               document_url(turn.settings, f"/documents/fund/{r.id}.pdf", turn.now, holder)) for r in requests]
+    documents = [("บันทึกข้อความรายงานเหตุ", f"/documents/memo/{case.id}")]
+    documents += [(f"แบบคำขอเงินกองทุน {r.id} ({r.student_label})", f"/documents/fund/{r.id}") for r in requests]
+    links = [(f"{label} ({KINDS[kind]})", document_url(turn.settings, f"{path}.{kind}", turn.now, holder))
+             for label, path in documents for kind in KINDS]
     turn.session.add(AuditLog(at=turn.now, actor=officer.line_user_id, action="documents_linked", case_id=case.id))
     return [m.text(say("documents_links", case=case, links=links, hours=turn.settings.document_url_ttl_hours))]

@@ -38,7 +38,7 @@ def push_if_due(services) -> bool:
             if settings.public_base_url:
                 links = [(kind, paperwork.document_url(settings, f"/documents/summary/{period.key}.{kind}", now,
                                                        access.officer_holder(supervisor)))
-                         for kind in ("pdf", "csv")]
+                         for kind in ("pdf", "docx", "csv")]
             body = say("monthly_report", report=data, total=data.total_cases, links=links,
                        wait=duration_text(data.median_minutes_to_take), hours=settings.document_url_ttl_hours)
             outbox.enqueue_push(session, supervisor.line_user_id, m.texts(body), now, "monthly_report")

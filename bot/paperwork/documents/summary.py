@@ -1,4 +1,4 @@
-"""The protection centre's periodic summary (แบบสรุปผลการดำเนินงาน) as PDF and as CSV for Excel."""
+"""The protection centre's periodic summary (แบบสรุปผลการดำเนินงาน) as PDF, Word and CSV for Excel."""
 from __future__ import annotations
 
 import csv
@@ -6,12 +6,14 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from fpdf.fonts import FontFace
-
-from bot.paperwork.documents.pdf import BODY_SIZE, FONT, LINE, OfficialPdf
-from bot.paperwork.documents.thai_text import break_thai, format_number
 from bot.core.thai_dates import format_datetime, to_thai_digits
+from bot.paperwork.documents import blocks as b
+from bot.paperwork.documents import layout, word_layout
+from bot.paperwork.documents.thai_text import format_number
+from bot.paperwork.documents.wording import words
 
+DOC = "summary"
+TITLE = words(DOC, "title")
 Rows = list[tuple[str, int]]
 CSV_HEADER = ("หมวด", "รายการ", "จำนวน", "หน่วย")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -25,14 +27,15 @@ class SummaryData:
     office_name: str
     period_label: str  # e.g. "เดือนพฤศจิกายน 2569" or "ปีงบประมาณ 2570"
     generated_at: datetime
-    by_category: Rows = field(default_factory=list)
-    by_district: Rows = field(default_factory=list)
+    by_category: Rows = field(default_factory=list)  # every category, zeros included
+    by_district: Rows = field(default_factory=list)  # every configured district, then the others together
     by_state: Rows = field(default_factory=list)
     referrals_by_destination: Rows = field(default_factory=list)
     median_minutes_to_take: float | None = None
     overdue: int = 0
     aid_paid_baht: int = 0
     aid_paid_count: int = 0
+    province: str = ""
 
     @property
     def total_cases(self) -> int:
@@ -40,14 +43,16 @@ class SummaryData:
         return sum(count for _, count in self.by_category)
 
 
+def _cells(part: str, **values) -> list[str]:
+    """A template line of cells separated by "|"."""
+    return [cell.strip() for cell in words(DOC, part, **values).split("|")]
+
+
 def tables(data: SummaryData) -> list[tuple[str, str, str, Rows]]:
     """The tables to show: (section title, column heading, unit, rows)."""
-    return [
-        ("ประเภทเหตุการณ์", "ประเภท", "เรื่อง", data.by_category),
-        ("อำเภอ", "อำเภอ", "เรื่อง", data.by_district),
-        ("สถานะของเรื่อง", "สถานะ", "เรื่อง", data.by_state),
-        ("การส่งต่อหน่วยงาน", "หน่วยงานที่ส่งต่อ", "ครั้ง", data.referrals_by_destination),
-    ]
+    rows = (data.by_category, data.by_district, data.by_state, data.referrals_by_destination)
+    lines = [line for line in words(DOC, "tables").splitlines() if line.strip()]
+    return [(*(cell.strip() for cell in line.split("|")), table) for line, table in zip(lines, rows)]
 
 
 def duration_text(minutes: float | None) -> str:
@@ -64,76 +69,67 @@ def duration_text(minutes: float | None) -> str:
 def key_figures(data: SummaryData) -> list[tuple[str, str]]:
     """The headline figures as (label, formatted value)."""
     return [
-        ("เรื่องที่รับแจ้งทั้งหมด", f"{format_number(data.total_cases)} เรื่อง"),
-        ("ระยะเวลาตั้งแต่รับแจ้งจนเจ้าหน้าที่รับเรื่อง (มัธยฐาน)", duration_text(data.median_minutes_to_take)),
-        ("เรื่องที่เกินกำหนดเวลา", f"{format_number(data.overdue)} เรื่อง"),
-        ("เงินกองทุนช่วยเหลือนักเรียนที่จ่ายแล้ว",
-         f"{format_number(data.aid_paid_baht)} บาท ({format_number(data.aid_paid_count)} ราย)"),
+        (words(DOC, "total_cases"), f"{format_number(data.total_cases)} เรื่อง"),
+        (words(DOC, "median"), duration_text(data.median_minutes_to_take)),
+        (words(DOC, "overdue"), f"{format_number(data.overdue)} เรื่อง"),
+        (words(DOC, "aid_paid"), f"{format_number(data.aid_paid_baht)} บาท ({format_number(data.aid_paid_count)} ราย)"),
     ]
 
 
-# ------------------------------------------------------------------- PDF
+# ------------------------------------------------------------------- PDF and Word
 
 def _percent(count: int, total: int) -> str:
     """Share of total as "12.5"; "-" for an empty table."""
     return f"{100 * count / total:.1f}" if total else "-"
 
 
-def _pdf_title(pdf: OfficialPdf, data: SummaryData) -> None:
-    """Title, office, period and when the figures were taken."""
-    pdf.heading(data.title, size=BODY_SIZE + 3)
-    for line in (data.office_name, data.period_label):
-        pdf.heading(line, size=BODY_SIZE + 1)
-    pdf.set_font(FONT, "", BODY_SIZE - 2)
-    stamp = f"ข้อมูล ณ วันที่ {format_datetime(data.generated_at)}"
-    pdf.cell(pdf.epw, LINE, break_thai(stamp), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT, "", BODY_SIZE)
-    pdf.gap(0.5)
+def _title(data: SummaryData) -> list:
+    """Title, office, province, period and when the figures were taken."""
+    lines = [data.office_name, words(DOC, "province", province=data.province) if data.province else "",
+             data.period_label]
+    return [b.Heading(data.title, 19), *[b.Heading(line, 17) for line in lines if line],
+            b.Para(words(DOC, "stamp", generated=format_datetime(data.generated_at)), indent=False,
+                   align="center", size=14), b.Gap(0.5)]
 
 
-def _table(pdf: OfficialPdf, headings: tuple[str, ...], rows: list[tuple[str, ...]],
-           widths: tuple[int, ...], align: tuple[str, ...], total: tuple[str, ...] | None = None) -> None:
-    """A bordered table with a grey bold heading row and an optional bold total row."""
-    style = FontFace(emphasis="BOLD", fill_color=(225, 225, 225))
-    with pdf.table(col_widths=widths, text_align=align, line_height=LINE, headings_style=style,
-                   padding=(0.5, 1.5)) as table:
-        for row in [headings, *rows]:
-            table.row([break_thai(cell) for cell in row])
-        if total:
-            table.row([break_thai(cell) for cell in total], style=FontFace(emphasis="BOLD"))
-    pdf.gap(0.7)
-
-
-def _section_title(pdf: OfficialPdf, number: int, title: str) -> None:
+def _section(number: int, title: str) -> b.Para:
     """A bold numbered section title kept with the start of its table."""
-    pdf.ensure_space(LINE * 4)
-    pdf.paragraph(f"{to_thai_digits(str(number))}. {title}", indent=0, bold=True)
+    return b.Para(f"{to_thai_digits(str(number))}. {title}", indent=False, bold=True, align="left", keep=3)
 
 
-def _count_table(pdf: OfficialPdf, heading: str, unit: str, rows: Rows) -> None:
+def _count_table(heading: str, unit: str, rows: Rows) -> list:
     """One (label, count) table with order, share and a total row."""
     if not rows:
-        pdf.paragraph("(ไม่มีข้อมูลในช่วงเวลานี้)")
-        pdf.gap(0.5)
-        return
+        return [b.Para(words(DOC, "empty")), b.Gap(0.5)]
     total = sum(count for _, count in rows)
-    body = [(str(i), label, format_number(count), _percent(count, total))
-            for i, (label, count) in enumerate(rows, 1)]
-    _table(pdf, ("ลำดับ", heading, f"จำนวน ({unit})", "ร้อยละ"), body, (11, 57, 20, 12),
-           ("CENTER", "LEFT", "RIGHT", "RIGHT"), total=("", "รวม", format_number(total), "100.0"))
+    body = tuple((str(i), label, format_number(count), _percent(count, total))
+                 for i, (label, count) in enumerate(rows, 1))
+    order, amount, share, total_label = _cells("columns", unit=unit)
+    return [b.Table((order, heading, amount, share), body, (11, 57, 20, 12), ("center", "left", "right", "right"),
+                    total=("", total_label, format_number(total), "100.0" if total else "-"))]
+
+
+def summary_document(data: SummaryData) -> b.Document:
+    """The summary's blocks: key figures, the tables, and the chart of cases per category."""
+    blocks = [*_title(data), _section(1, words(DOC, "overview")),
+              b.Table(tuple(_cells("overview_columns")), tuple(key_figures(data)), (66, 34), ("left", "right"))]
+    for number, (title, heading, unit, rows) in enumerate(tables(data), 2):
+        blocks.append(_section(number, words(DOC, "by", title=title)))
+        if rows is data.by_category and rows:  # the chart first, then its figures
+            blocks += [b.Para(words(DOC, "chart"), indent=False, align="center", keep=len(rows)),
+                       b.Bars(tuple(rows), "เรื่อง")]
+        blocks += _count_table(heading, unit, rows)
+    return b.Document(data.title, blocks)
 
 
 def render_summary_pdf(data: SummaryData) -> bytes:
-    """Render the summary with its key figures and tables as PDF bytes."""
-    pdf = OfficialPdf(title=data.title)
-    pdf.add_page()
-    _pdf_title(pdf, data)
-    _section_title(pdf, 1, "ภาพรวม")
-    _table(pdf, ("รายการ", "ผล"), key_figures(data), (66, 34), ("LEFT", "RIGHT"))
-    for number, (title, heading, unit, rows) in enumerate(tables(data), 2):
-        _section_title(pdf, number, f"จำแนกตาม{title}")
-        _count_table(pdf, heading, unit, rows)
-    return pdf.to_bytes()
+    """Render the summary with its key figures, tables and chart as PDF bytes."""
+    return layout.render(summary_document(data))
+
+
+def render_summary_docx(data: SummaryData) -> bytes:
+    """The same summary as an editable Word file."""
+    return word_layout.render(summary_document(data))
 
 
 # ------------------------------------------------------------------- CSV
@@ -148,12 +144,13 @@ def _safe(value: object) -> object:
 def csv_rows(data: SummaryData) -> list[tuple[object, ...]]:
     """One long table (section, item, number, unit), ready for Excel filters and pivots."""
     median = None if data.median_minutes_to_take is None else round(data.median_minutes_to_take, 1)
+    overview = words(DOC, "overview")
     rows: list[tuple[object, ...]] = [
-        ("ภาพรวม", "เรื่องที่รับแจ้งทั้งหมด", data.total_cases, "เรื่อง"),
-        ("ภาพรวม", "ระยะเวลาตั้งแต่รับแจ้งจนเจ้าหน้าที่รับเรื่อง (มัธยฐาน)", median, "นาที"),
-        ("ภาพรวม", "เรื่องที่เกินกำหนดเวลา", data.overdue, "เรื่อง"),
-        ("ภาพรวม", "เงินกองทุนช่วยเหลือนักเรียนที่จ่ายแล้ว", data.aid_paid_baht, "บาท"),
-        ("ภาพรวม", "นักเรียนที่ได้รับเงินกองทุนช่วยเหลือ", data.aid_paid_count, "ราย"),
+        (overview, words(DOC, "total_cases"), data.total_cases, "เรื่อง"),
+        (overview, words(DOC, "median"), median, "นาที"),
+        (overview, words(DOC, "overdue"), data.overdue, "เรื่อง"),
+        (overview, words(DOC, "aid_paid"), data.aid_paid_baht, "บาท"),
+        (overview, words(DOC, "aid_students"), data.aid_paid_count, "ราย"),
     ]
     for title, _, unit, table_rows in tables(data):
         rows += [(title, label, count, unit) for label, count in table_rows]
@@ -165,6 +162,7 @@ def render_summary_csv(data: SummaryData) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     for label, value in (("รายงาน", data.title), ("หน่วยงาน", data.office_name),
+                         *((("จังหวัด", data.province),) if data.province else ()),
                          ("ช่วงเวลา", data.period_label),
                          ("ข้อมูล ณ วันที่", format_datetime(data.generated_at))):
         writer.writerow([label, _safe(value)])
