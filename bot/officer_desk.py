@@ -20,6 +20,7 @@ from bot.line import messages as m
 from bot.paperwork import case_documents as paperwork
 from bot.photos import pipeline as photos
 from bot.staff import duty
+from bot.staff import push_budget
 from models import AuditLog, Case, Officer
 
 TEXT_LIMIT = 2000
@@ -252,6 +253,7 @@ OFFICER_COMMANDS: dict[str, Command] = {
     "เข้าระบบเว็บ": Command(web_sign_in, needs_case=False),
     "เข้าเวร": Command(duty_on, needs_case=False, alone=True), "ออกเวร": Command(duty_off, needs_case=False, alone=True),
     "เวร": Command(duty_roster, needs_case=False, alone=True),
+    "โควตา": Command(push_budget.status_reply, needs_case=False, alone=True),
     "เมนูเจ้าหน้าที่": Command(officer_help, needs_case=False),
 }
 # Words principals use too that mean the officer's version when an officer sends them.

@@ -7,10 +7,13 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from bot.staff import duty
+from bot.line import budget
+from bot.staff import duty, push_budget
 from bot.staff.officers import OfficerError
+from models import Case
 
 roster_cli = AppGroup("roster", help="Who is on duty (เวร): the weekly roster.")
+pushes_cli = AppGroup("pushes", help="LINE's monthly push quota, what each case cost, what waits.")
 
 
 def _services():
@@ -73,4 +76,61 @@ def roster_load(path: str) -> None:
     click.echo(f"roster loaded: {count} shift(s)")
 
 
-COMMANDS = (roster_cli,)
+@pushes_cli.command("quota")
+def pushes_quota() -> None:
+    """Read the quota and this month's pushes from LINE now (the periodic job does the same), and warn if due."""
+    services = _services()
+    row = push_budget.check(services)
+    if row is None:
+        raise click.ClickException("LINE's quota could not be read (no credentials, or LINE did not answer)")
+    limit = "unlimited" if row.quota is None else f"{row.consumed} of {row.quota}"
+    click.echo(f"{row.month}: {limit} pushes used" + (" — used up: pushes are held" if row.exhausted_at else ""))
+
+
+@pushes_cli.command("held")
+def pushes_held() -> None:
+    """List the pushes waiting for the budget (alerts that could not go among them)."""
+    with _services().db.session() as session:
+        rows = budget.held_rows(session, limit=1000)
+        for row in rows:
+            case = session.get(Case, row.case_id) if row.case_id else None
+            click.echo(f"#{row.id}	{row.purpose}	{case.reference if case else '-'}	to {row.to}	"
+                       f"{row.held}	since {row.created_at.isoformat()}")
+    click.echo(f"{len(rows)} held")
+
+
+@pushes_cli.command("report")
+@click.option("--month", help="only pushes queued in this month (YYYY-MM, Bangkok time)")
+def pushes_report(month: str | None) -> None:
+    """Pushes LINE counted, per case and kind (alert, relay, state, escalation, reminder, …), costliest first."""
+    since = until = None
+    if month:
+        since, until = _month_bounds(month)
+    with _services().db.session() as session:
+        costs = budget.cost_per_case(session, since, until)
+        lines = []
+        for case_id, kinds in costs.items():
+            case = session.get(Case, case_id) if case_id else None
+            lines.append((sum(kinds.values()), case.reference if case else "(no case)", kinds))
+    for total, reference, kinds in sorted(lines, key=lambda line: (-line[0], line[1])):
+        click.echo(f"{reference}\t{total}\t" + "\t".join(f"{kind} {n}" for kind, n in sorted(kinds.items())))
+    cases = [line for line in lines if line[1] != "(no case)"]
+    total = sum(line[0] for line in lines)
+    click.echo(f"total {total} push(es); {len(cases)} case(s)"
+               + (f", {sum(line[0] for line in cases) / len(cases):.1f} per case" if cases else ""))
+
+
+def _month_bounds(month: str):
+    from datetime import datetime
+
+    from bot.core.thai_dates import BANGKOK
+
+    try:
+        start = datetime.strptime(month, "%Y-%m").replace(tzinfo=BANGKOK)
+    except ValueError as error:
+        raise click.ClickException("--month looks like 2026-11") from error
+    end = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
+    return start, end
+
+
+COMMANDS = (roster_cli, pushes_cli)
