@@ -43,7 +43,8 @@ def simulator_settings(settings: Settings) -> Settings:
                    database_url=f"sqlite:///{INSTANCE_DIR / 'simulator.sqlite3'}",
                    media_dir=str(INSTANCE_DIR / "simulator-media"),
                    public_base_url=SIMULATED_PUBLIC_BASE,
-                   secret_key=secrets.token_hex(32))
+                   secret_key=secrets.token_hex(32),
+                   push_coalesce_seconds=0)  # a demo shows every push at once (batching: README "push budget")
 
 
 def personas(districts: tuple[str, ...]) -> list[Persona]:
