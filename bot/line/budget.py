@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.thai_dates import BANGKOK
-from models import Outbox, PushBudget
+from models import Case, Outbox, PushBudget
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,17 @@ KINDS = {
 BATCHED = frozenset({"reporter_wrote", "relay_to_reporter", "photo", "relay_photo_to_reporter", "case_taken",
                      "state_changed", "handover", "reminder", "still_waiting", "fund_requested",
                      "photo_problem", "delivery_failed"})
+
+
+def batched(session: Session, purpose: str, case_id: int | None) -> bool:
+    """Whether a push may wait for company: its purpose allows it and its case is not urgent.
+
+    (`urgent` is the flag of issue 15's urgent reports; a case without it is ordinary.)
+    """
+    if purpose not in BATCHED:
+        return False
+    case = session.get(Case, case_id) if case_id else None
+    return not getattr(case, "urgent", False)
 
 
 def kind_of(purpose: str) -> str:

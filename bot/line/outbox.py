@@ -56,8 +56,8 @@ def enqueue_push(session: Session, to: str, messages: list[dict], now: datetime,
 
 def _enqueue(session, kind, to, messages, now, **fields) -> Outbox:
     line_limits.check(messages)
-    wait = session.info.get(_BATCH_SECONDS, 0) if kind == "push" and fields["purpose"] in budget.BATCHED else 0
-    if wait:
+    wait = session.info.get(_BATCH_SECONDS, 0) if kind == "push" else 0
+    if wait and budget.batched(session, fields["purpose"], fields.get("case_id")):
         return _enqueue_batched(session, to, messages, now, wait, fields)
     claimed_until = session.info.get(_SENDER_CLAIM)
     row = Outbox(kind=kind, to=to, messages=messages, retry_key=str(uuid.uuid4()), status="pending",
