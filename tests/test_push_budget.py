@@ -267,3 +267,15 @@ def test_the_simulator_can_run_with_a_small_quota(tmp_path):
     finally:
         simulator.platform.stop()
         app.extensions["ccpc"].db.dispose()
+
+
+def test_the_fake_line_answers_the_quota_endpoints_and_refuses_pushes_over_the_quota(services, line):
+    gateway = services.gateway
+    result, quota, used = gateway.quota()
+    assert result.ok and (quota, used) == (None, 0)  # LINE's "type": "none"
+    line.set_push_quota(1)
+    assert gateway.push("U" + "a" * 32, [{"type": "text", "text": "หนึ่ง"}], "0b1c2d3e-0000-4000-8000-000000000001").ok
+    refused = gateway.push("U" + "a" * 32, [{"type": "text", "text": "สอง"}], "0b1c2d3e-0000-4000-8000-000000000002")
+    assert (refused.outcome, refused.status) == ("quota", 429) and "monthly limit" in refused.detail
+    assert gateway.reply(line.issue_reply_token("U" + "a" * 32), [{"type": "text", "text": "ฟรี"}]).ok
+    assert gateway.quota()[1:] == (1, 1) and line.push_usage == 1
