@@ -114,9 +114,12 @@ def test_a_used_up_quota_is_recognised_held_not_retried_listed_and_reported(app,
     assert push_requests(line) == 3
     shown = client.get("/healthz").get_json()["push_quota"]
     assert shown["used_up"] is True and shown["held"] == 1
+    scraped = client.get("/metrics").get_data(as_text=True)
+    assert "ccpc_pushes_held 1.0" in scraped and "ccpc_push_quota_remaining" not in scraped  # not read yet
 
     push_budget.check(services)  # the supervisors' notice waits too, for a reply token
     services.send_outbox()
+    assert "ccpc_push_quota_remaining 0.0" in client.get("/metrics").get_data(as_text=True)
     boss.says("เรื่องค้าง")
     assert any("โควตาข้อความ LINE เดือนนี้หมดแล้ว" in t for t in boss.texts())
     boss.says("โควตา")
