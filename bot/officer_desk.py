@@ -19,6 +19,8 @@ from bot.fund import aid as fund
 from bot.line import messages as m
 from bot.paperwork import case_documents as paperwork
 from bot.photos import pipeline as photos
+from bot.staff import duty
+from bot.staff import push_budget
 from models import AuditLog, Case, Officer
 
 TEXT_LIMIT = 2000
@@ -31,6 +33,7 @@ class Command:
     run: Callable  # needs_case: (turn, officer, case, rest); else (turn, officer, rest)
     needs_case: bool = True
     also_principal: bool = False  # the same word alone means something to principals too
+    alone: bool = False  # a command only when typed alone (common words such as "เวร" start other sentences)
 
 
 def officer_of(session, user_id: str) -> Officer | None:
@@ -48,7 +51,7 @@ def _split(answer: Answer) -> tuple[Command | None, list[str]]:
 def is_officer_command(answer: Answer) -> bool:
     """Whether the text is shaped like an officer command (so others get a polite refusal)."""
     command, words = _split(answer)
-    if command is None:
+    if command is None or (command.alone and len(words) > 1):
         return False
     if command.needs_case:
         return len(words) >= 2 and references.looks_like(words[1])
@@ -58,7 +61,7 @@ def is_officer_command(answer: Answer) -> bool:
 def is_command_for_officer(answer: Answer) -> bool:
     """Whether an officer's text is one of their commands (a case command needs its case named)."""
     command, words = _split(answer)
-    if command is None:
+    if command is None or (command.alone and len(words) > 1):
         return False
     return not command.needs_case or (len(words) >= 2 and references.looks_like(words[1]))
 
@@ -94,6 +97,29 @@ def open_cases_reply(turn, officer=None, rest: str = "") -> list[dict]:
 def web_sign_in(turn, officer=None, rest: str = "") -> list[dict]:
     """How to reach the web console; the sign-in code itself is typed as "เข้าระบบ CODE"."""
     return [m.text(say("web_sign_in", base_url=turn.settings.public_base_url))]
+
+
+def duty_on(turn, officer, rest: str = "") -> list[dict]:
+    """เข้าเวร: this officer gets ordinary alerts from now (for DUTY_HOURS, or until ออกเวร)."""
+    until = duty.start(turn.session, officer, turn.now, turn.settings.duty_hours)
+    on_duty = duty.names(duty.on_duty(turn.session, turn.now))
+    return [m.text(say("duty_started", until=until, on_duty=on_duty), [m.say_button("ออกเวร"), m.say_button("เวร")])]
+
+
+def duty_off(turn, officer, rest: str = "") -> list[dict]:
+    """ออกเวร: no more ordinary alerts for this officer until their next shift."""
+    duty.stop(turn.session, officer, turn.now)
+    on_duty = duty.names(duty.on_duty(turn.session, turn.now))
+    return [m.text(say("duty_stopped", until=officer.off_duty_until, on_duty=on_duty),
+                   [m.say_button("เข้าเวร"), m.say_button("เวร")])]
+
+
+def duty_roster(turn, officer, rest: str = "") -> list[dict]:
+    """เวร: who is on duty now, and the weekly roster."""
+    shifts = [f"{duty.THAI_DAYS[slot.weekday]} {slot.starts}-{slot.ends} {person.name}"
+              for person, slot in duty.roster(turn.session)]
+    body = say("duty_roster", on_duty=duty.names(duty.on_duty(turn.session, turn.now)), shifts=shifts)
+    return m.texts(body)
 
 
 def _take(turn, officer, case, rest):
@@ -225,6 +251,9 @@ OFFICER_COMMANDS: dict[str, Command] = {
     "กองทุน": Command(lambda turn, officer, rest: fund_chat.officer_list(turn), needs_case=False,
                       also_principal=True),
     "เข้าระบบเว็บ": Command(web_sign_in, needs_case=False),
+    "เข้าเวร": Command(duty_on, needs_case=False, alone=True), "ออกเวร": Command(duty_off, needs_case=False, alone=True),
+    "เวร": Command(duty_roster, needs_case=False, alone=True),
+    "โควตา": Command(push_budget.status_reply, needs_case=False, alone=True),
     "เมนูเจ้าหน้าที่": Command(officer_help, needs_case=False),
 }
 # Words principals use too that mean the officer's version when an officer sends them.

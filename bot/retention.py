@@ -95,7 +95,7 @@ def _cases_due(session, now, settings, limit) -> list[int]:
 def _delivered_due(now, settings):
     if settings.outbox_retention_days <= 0:
         return Outbox.id.is_(None)  # nothing
-    return Outbox.status.in_(("sent", "withdrawn")) & (Outbox.created_at < now - timedelta(days=settings.outbox_retention_days))
+    return Outbox.status.in_(("sent", "withdrawn", "merged")) & (Outbox.created_at < now - timedelta(days=settings.outbox_retention_days))
 
 
 def _audit_due(now, settings):

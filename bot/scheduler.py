@@ -18,6 +18,7 @@ from bot.paperwork import monthly_report
 from bot.photos import pipeline as photos
 from bot.services import Services
 from bot.staff import menus
+from bot.staff import push_budget
 from models import Draft, ExpiredDraftNotice
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,8 @@ def jobs(services: Services) -> dict:
         "retention": (lambda: purge_past_retention(services), {"trigger": "cron", "hour": 2, "minute": 30}),
         "officer_menus": (lambda: menus.sync(services), {"minutes": 5}),
         "tell_waiting_principals": (lambda: deadlines.tell_waiting_principals(services), {"minutes": 1}),
+        # LINE is asked here, never by /healthz or a sender: they use the stored figures.
+        "push_budget": (lambda: push_budget.check(services), {"minutes": services.settings.quota_check_minutes}),
     }
 
 

@@ -102,14 +102,15 @@ class Services:
         """Send queued messages now (after a commit) or whatever is due (from the scheduler)."""
         from bot.line import outbox
 
-        return outbox.send_due(self.db, self.gateway, self.now, ids, self.settings.outbox_max_attempts)
+        return outbox.send_due(self.db, self.gateway, self.now, ids, self.settings.outbox_max_attempts,
+                               self.settings.push_reserve)
 
     def send_claimed(self, ids: list[int]) -> int:
         """Send what a unit of work under `outbox.send_after_commit` queued: replies now, pushes by the pool."""
         from bot.line import outbox
 
         return outbox.send_claimed(self.db, self.gateway, self.now, ids, self.settings.outbox_max_attempts,
-                                   later=self.send_later)
+                                   later=self.send_later, reserve=self.settings.push_reserve)
 
     def send_later(self, rows: list[tuple[int, str]]) -> None:
         """Hand (outbox id, chat) pairs to the send pool: sent concurrently, in order per chat."""
@@ -117,7 +118,7 @@ class Services:
 
         for row_id, chat in rows:
             self.sends.submit(chat, f"outbox:{row_id}", lambda row_id=row_id: outbox.send_one(
-                self.db, self.gateway, self.now, row_id, self.settings.outbox_max_attempts))
+                self.db, self.gateway, self.now, row_id, self.settings.outbox_max_attempts, self.settings.push_reserve))
 
     def reclaim_dead_claims(self) -> int:
         """At start: send at once what a stopped predecessor had claimed (not after its claims run out)."""

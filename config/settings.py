@@ -96,6 +96,11 @@ class Settings:
     audit_retention_days: int = 0
     metrics_token: str = field(default="", repr=False)
     metrics_dir: str = ""
+    duty_hours: int = 12
+    push_coalesce_seconds: int = 30
+    push_reserve: int = 0
+    quota_check_minutes: int = 10
+    simulator_push_quota: int = 0
 
     @property
     def shows_photos(self) -> bool:
@@ -159,6 +164,11 @@ ENV = {
     "OUTBOX_RETENTION_DAYS": ("outbox_retention_days", int),
     "AUDIT_RETENTION_DAYS": ("audit_retention_days", int),
     "METRICS_TOKEN": ("metrics_token", str),
+    "DUTY_HOURS": ("duty_hours", int),
+    "PUSH_COALESCE_SECONDS": ("push_coalesce_seconds", int),
+    "PUSH_RESERVE": ("push_reserve", int),
+    "QUOTA_CHECK_MINUTES": ("quota_check_minutes", int),
+    "SIMULATOR_PUSH_QUOTA": ("simulator_push_quota", int),
     # Read by prometheus_client itself too: where each process writes its counts (several processes).
     "PROMETHEUS_MULTIPROC_DIR": ("metrics_dir", str),
 }

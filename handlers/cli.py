@@ -325,6 +325,10 @@ def fund_form(request_id: int, output: str | None, kind: str | None) -> None:
 
 
 def register(app: Flask) -> None:
+    from handlers import duty_cli
+
+    for group in duty_cli.COMMANDS:
+        app.cli.add_command(group)
     for group in (db_cli, officers_cli, outbox_cli, scheduler_cli, groups_cli, photos_cli, cases_cli, reports_cli,
                   fund_cli):
         app.cli.add_command(group)

@@ -34,7 +34,8 @@ def handle(services: Services, row_id: int, event: dict) -> list[int] | None:
 def _handle_once(services: Services, row_id: int, event: dict) -> list[int] | None:
     now = services.now()
     with services.db.session() as session:
-        outbox.send_after_commit(session, now)  # the worker sends the answers as soon as this commits
+        # the worker sends the answers as soon as this commits; some pushes wait to go together
+        outbox.send_after_commit(session, now, services.settings.push_coalesce_seconds)
         source = event.get("source") or {}
         handler = HANDLERS.get(event.get("type"))
         reply = handler(Turn(session, source.get("userId", ""), now, services.settings), event) if handler else None

@@ -21,7 +21,7 @@ from flask import Blueprint, Response, current_app, request
 from sqlalchemy import func, or_, select
 
 from models import Case, Outbox
-from bot.line import inbox
+from bot.line import budget, inbox
 
 bp = Blueprint("metrics", __name__)
 LOOPBACK = {"127.0.0.1", "::1"}
@@ -75,6 +75,7 @@ class DatabaseCollector:
             oldest = session.scalar(select(func.min(Outbox.created_at)).where(Outbox.status == "pending"))
             open_cases = session.scalar(select(func.count()).where(Case.state != "closed"))
             overdue = session.scalar(select(func.count()).where(_overdue(now, settings)))
+            quota = budget.health(session, now)["push_quota"]  # the stored reading: LINE is not asked
         family = GaugeMetricFamily("ccpc_outbox_messages", "Messages to LINE waiting or failed", labels=["status"])
         for status in ("pending", "failed"):
             family.add_metric([status], outbox.get(status, 0))
@@ -84,6 +85,11 @@ class DatabaseCollector:
         yield GaugeMetricFamily("ccpc_cases_open", "Cases not closed", value=open_cases)
         yield GaugeMetricFamily("ccpc_cases_overdue", "Open cases past their deadline (as in เรื่องค้าง)",
                                 value=overdue)
+        yield GaugeMetricFamily("ccpc_pushes_held", "Pushes waiting for LINE's monthly quota (or the reserve)",
+                                value=quota["held"] if quota else 0)
+        if quota and quota["quota"] is not None:
+            yield GaugeMetricFamily("ccpc_push_quota_remaining", "Pushes left in this month's quota, as last read",
+                                    value=quota["remaining"])
 
 
 def _overdue(now, settings):

@@ -16,6 +16,7 @@ from bot import demo
 from bot.line import rich_menu
 from bot.staff import menus
 from bot.fake_line import FakeLinePlatform, http_deliverer
+from bot.staff import push_budget
 from bot.fake_line.simulator import Persona, Simulator
 from config.settings import INSTANCE_DIR, Settings
 from handlers import simulator_page
@@ -42,7 +43,8 @@ def simulator_settings(settings: Settings) -> Settings:
                    database_url=f"sqlite:///{INSTANCE_DIR / 'simulator.sqlite3'}",
                    media_dir=str(INSTANCE_DIR / "simulator-media"),
                    public_base_url=SIMULATED_PUBLIC_BASE,
-                   secret_key=secrets.token_hex(32))
+                   secret_key=secrets.token_hex(32),
+                   push_coalesce_seconds=0)  # a demo shows every push at once (batching: README "push budget")
 
 
 def personas(districts: tuple[str, ...]) -> list[Persona]:
@@ -66,11 +68,15 @@ def build(create_app, settings: Settings) -> tuple[Flask, Simulator]:
     platform = FakeLinePlatform(settings.line_channel_secret, settings.line_channel_access_token)
     platform.start()
     settings = replace(settings, line_api_base_url=platform.base_url)
+    if settings.simulator_push_quota:  # a small quota shows the warnings, the reserve and a used-up month
+        platform.set_push_quota(settings.simulator_push_quota)
+        settings = replace(settings, quota_check_minutes=1)
     app = create_app(settings)
     services = app.extensions["ccpc"]
     with services.db.session() as session:
         demo.seed(session, settings.districts, services.now())
         session.commit()
+    push_budget.check(services)
     _install_rich_menu(services.gateway)
     menus.sync(services)  # the demo officers see the officers' menu
     simulator = Simulator(platform, personas(settings.districts), settings.public_base_url)

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, g, request
 from sqlalchemy import text
 
 from bot.core import metrics
-from bot.line import inbox, webhook_body
+from bot.line import budget, inbox, webhook_body
 
 log = logging.getLogger(__name__)
 bp = Blueprint("webhook", __name__)
@@ -73,9 +73,10 @@ def healthz() -> Response:
     try:
         with services.db.session() as session:
             session.execute(text("SELECT 1"))
+            quota = budget.health(session, services.now())  # the stored reading: LINE is not called here
     except Exception:  # noqa: BLE001
         log.exception("health check: database unreachable")
         return Response(json.dumps({"status": "error", "database": "unreachable"}), 503, mimetype="application/json")
     body = {"status": "ok", "line_configured": services.settings.line_configured,
-            **inbox.backlog(services.db, services.now())}
+            **inbox.backlog(services.db, services.now()), **quota}
     return Response(json.dumps(body), 200, mimetype="application/json")

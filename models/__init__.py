@@ -2,11 +2,11 @@
 from models.base import Base
 from models.case import AuditLog, Case, CaseCounter, CaseEntry, FundRequest, Photo, ReportRun
 from models.messaging import (ChatState, Draft, ExpiredDraftNotice, GroupInvite, LineGroup, Outbox,
-                              WebhookEvent)
-from models.people import Officer, Reporter
+                              PushBudget, WebhookEvent)
+from models.people import DutySlot, Officer, Reporter
 
 __all__ = [
-    "AuditLog", "Base", "Case", "CaseCounter", "CaseEntry", "ChatState", "Draft", "ExpiredDraftNotice",
-    "FundRequest", "GroupInvite", "LineGroup", "Officer", "Outbox", "Photo", "ReportRun", "Reporter",
+    "AuditLog", "Base", "Case", "CaseCounter", "CaseEntry", "ChatState", "Draft", "DutySlot", "ExpiredDraftNotice",
+    "FundRequest", "GroupInvite", "LineGroup", "Officer", "Outbox", "Photo", "PushBudget", "ReportRun", "Reporter",
     "WebhookEvent",
 ]

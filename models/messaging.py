@@ -112,3 +112,24 @@ class Outbox(Base):
     failure_notice_to: Mapped[str | None] = mapped_column(String(64))  # told if this never arrives
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    # What LINE counted against the monthly quota for this row (1 when it went by push, 0 by reply).
+    pushes: Mapped[int] = mapped_column(default=0)
+    # Its messages went out with another row (a push to the same person, or their reply): "merged".
+    merged_into: Mapped[int | None]
+    # Why it waits without being tried: "reserve" (the quota is low) or "quota" (used up).
+    held: Mapped[str | None] = mapped_column(String(10))
+
+
+class PushBudget(Base):
+    """LINE's monthly push quota and what this month used, as last read (one row, id 1)."""
+
+    __tablename__ = "push_budget"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))  # "2026-11", Bangkok time
+    quota: Mapped[int | None]  # None: LINE sets no limit
+    consumed: Mapped[int] = mapped_column(default=0)  # LINE's figure, plus our pushes since it was read
+    read_at: Mapped[datetime | None]
+    warned: Mapped[int] = mapped_column(default=0)  # the highest warning given this month: 0, 80 or 95
+    exhausted_at: Mapped[datetime | None]  # LINE answered "You have reached your monthly limit."
+    exhausted_told: Mapped[bool] = mapped_column(default=False)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -42,3 +42,18 @@ class Officer(Base):
     invite_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     invite_expires_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # Typed "เข้าเวร" / "ออกเวร": on (or off) duty until then, whatever the weekly roster says.
+    on_duty_until: Mapped[datetime | None]
+    off_duty_until: Mapped[datetime | None]
+
+
+class DutySlot(Base):
+    """One weekly shift of the duty roster: an officer is on duty that weekday from `starts` to `ends`."""
+
+    __tablename__ = "duty_slot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officer.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int]  # 0 = Monday … 6 = Sunday, Bangkok time
+    starts: Mapped[str] = mapped_column(String(5))  # "08:30"
+    ends: Mapped[str] = mapped_column(String(5))  # "16:30"; earlier than `starts`: the next morning

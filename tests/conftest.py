@@ -98,7 +98,8 @@ def make_settings(database_url: str, line_base_url: str, **overrides) -> Setting
     values = dict(line_channel_secret=SECRET, line_channel_access_token=TOKEN, line_api_base_url=line_base_url,
                   line_timeout_seconds=1.0, database_url=database_url, centre_hotlines=("08x-xxx-0000",),
                   districts=("เมืองตัวอย่าง", "หนองสมมุติ", "โคกจำลอง"), scheduler_enabled=False,
-                  media_dir=media, secret_key=SIGNING_KEY)
+                  media_dir=media, secret_key=SIGNING_KEY,
+                  push_coalesce_seconds=0)  # tests that batch pushes say so (PUSH_COALESCE_SECONDS)
     values.update(overrides)
     return Settings(**values)
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from bot.line import messages as m
 from bot.line import outbox
+from bot.staff import duty
 from bot.staff.officers import active_officers
 from bot.casework.states import OPEN, STATES  # noqa: F401 - re-exported for callers
 from bot.core.texts import say
@@ -51,8 +52,9 @@ def tell_reporter(session: Session, case: Case, body: str, now: datetime, purpos
 
 def tell_officers(session: Session, case: Case, messages: list[dict], now: datetime, purpose: str,
                   exclude: Officer | None = None, role: str | None = None) -> int:
-    """Push to every active officer (optionally only one role), except the one who acted."""
-    targets = [o for o in active_officers(session, role) if exclude is None or o.id != exclude.id]
+    """Push to the officers an ordinary alert goes to (or every one of `role`), except the one who acted."""
+    officers = active_officers(session, role) if role else duty.alert_recipients(session, case, now)
+    targets = [o for o in officers if exclude is None or o.id != exclude.id]
     for officer in targets:
         outbox.enqueue_push(session, officer.line_user_id, messages, now, purpose=purpose, case_id=case.id)
     return len(targets)

@@ -10,6 +10,7 @@ from bot.core.texts import say
 from bot.dialogue import payloads
 from bot.casework.actions import DESTINATIONS
 from bot.casework.states import STATES
+from bot.staff import duty
 from config.categories import display_name
 from models import Case, CaseEntry
 
@@ -33,10 +34,11 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
     return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
 
 
-def officer_alert(case) -> dict:
-    """The push every hotline officer gets when a case is filed (a Flex bubble)."""
+def officer_alert(case, on_duty: str = "") -> dict:
+    """The push hotline officers get when a case is filed (a Flex bubble); names who is on duty."""
     body = say("officer_alert", case=case, category=display_name(case.category, case.category_other),
-               facts=excerpt(case.facts), photo_count=sum(p.status in ("pending", "stored") for p in case.photos))
+               facts=excerpt(case.facts), photo_count=sum(p.status in ("pending", "stored") for p in case.photos),
+               on_duty=on_duty)
     rows = [{"type": "text", "text": line or " ", "wrap": True, "size": "sm"} for line in body.split("\n")]
     bubble = {
         "type": "bubble",
@@ -96,7 +98,7 @@ def open_cases(session, now, settings) -> str:
                                 .limit(40)))
     lines = [say("open_case_line", case=c, age=_age(now - c.filed_at), state_name=STATES[c.state],
                  overdue=is_overdue(c, now, settings)) for c in rows]
-    return say("open_cases", lines=lines)
+    return say("open_cases", lines=lines, on_duty=duty.names(duty.on_duty(session, now)))
 
 
 def _age(delta: timedelta) -> str:

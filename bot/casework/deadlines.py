@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # the service's parts are passed in; importing them would poi
 
 
 def escalate_unanswered(services: Services) -> int:
-    """Re-alert every officer and alert supervisors for cases nobody took in time (twice at most)."""
+    """Re-alert every officer, then supervisors too, for cases nobody took in time (twice at most)."""
     now, settings = services.now(), services.settings
     steps = ((1, settings.take_deadline_minutes), (2, settings.second_escalation_minutes))
     done = 0
@@ -43,12 +43,17 @@ def _escalate(session, case_id: int, level: int, minutes: int, now: datetime) ->
         return 0
     case = session.get(Case, case_id)
     session.refresh(case)
-    for officer in active_officers(session):
+    for officer in escalation_recipients(session, level):
         template = "escalation_supervisors" if officer.role == "supervisor" else "escalation_officers"
         messages = [m.text(say(template, case=case, minutes=minutes)), officer_alert(case)]
         outbox.enqueue_push(session, officer.line_user_id, messages, now, f"escalation_{level}", case.id)
     casework.record(session, case, now, "escalation", "system", detail={"level": level, "minutes": minutes})
     return 1
+
+
+def escalation_recipients(session, level: int) -> list:
+    """Escalation widens beyond those on duty: every officer first, then the supervisors too."""
+    return [o for o in active_officers(session) if level >= 2 or o.role != "supervisor"]
 
 
 def tell_waiting_principals(services: Services) -> int:

@@ -24,12 +24,15 @@ from bot.fake_line.rich_menus import RichMenuEndpoints
 REPLY_TOKEN_LIFETIME = timedelta(seconds=60)
 RETRY_KEY_LIFETIME = timedelta(hours=24)
 MAX_MULTICAST = 500
+QUOTA_USED_UP = "You have reached your monthly limit."
 AUTH_FAILED = "Authentication failed. Confirm that the access token in the authorization header is valid."
 
 _ROUTES = Map([
     Rule("/v2/bot/message/reply", methods=["POST"], endpoint="reply"),
     Rule("/v2/bot/message/push", methods=["POST"], endpoint="push"),
     Rule("/v2/bot/message/multicast", methods=["POST"], endpoint="multicast"),
+    Rule("/v2/bot/message/quota", methods=["GET"], endpoint="quota"),
+    Rule("/v2/bot/message/quota/consumption", methods=["GET"], endpoint="quota_consumption"),
     Rule("/v2/bot/message/<message_id>/content", methods=["GET"], endpoint="content"),
     Rule("/v2/bot/profile/<user_id>", methods=["GET"], endpoint="profile"),
     Rule("/v2/bot/chat/loading/start", methods=["POST"], endpoint="loading"),
@@ -181,6 +184,9 @@ class MessagingApiEndpoints(RichMenuEndpoints):
             if accepted is not None:
                 return (409, {"message": "The retry key is already accepted"},
                         {"x-line-accepted-request-id": accepted})
+            if self._push_quota is not None and self._push_usage + len(recipients) > self._push_quota:
+                return _error(429, QUOTA_USED_UP)  # LINE counts one message per recipient
+            self._push_usage += len(recipients)
             if key is not None:
                 self._retry_keys[key] = (request_id, self.now())
             for to in recipients:
@@ -192,6 +198,15 @@ class MessagingApiEndpoints(RichMenuEndpoints):
             return None
         first_request_id, at = self._retry_keys[key]
         return first_request_id if self.now() - at < RETRY_KEY_LIFETIME else None
+
+    def _on_quota(self, request, body, request_id):
+        with self._lock:
+            limit = self._push_quota
+        return 200, {"type": "none"} if limit is None else {"type": "limited", "value": limit}
+
+    def _on_quota_consumption(self, request, body, request_id):
+        with self._lock:
+            return 200, {"totalUsage": self._push_usage}
 
     def _on_content(self, request, body, request_id, message_id):
         with self._lock:

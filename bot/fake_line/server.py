@@ -76,6 +76,8 @@ class FakeLinePlatform(EventBuilder, MessagingApiEndpoints):
         self._sent_events: list[dict] = []
         self._rejections: list[Rejection] = []
         self._listeners: list[Listener] = []
+        self._push_quota: int | None = None  # None: no monthly limit (LINE's "type": "none")
+        self._push_usage = 0  # pushes this month, one per recipient, as LINE counts them
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -178,6 +180,23 @@ class FakeLinePlatform(EventBuilder, MessagingApiEndpoints):
         user_id = user_id or new_user_id()
         self.add_profile(user_id, display_name)
         return LineUser(self, user_id, display_name)
+
+    # -- the monthly push quota --------------------------------------------------------------
+
+    def set_push_quota(self, limit: int | None, used: int | None = None) -> None:
+        """Give the channel a monthly push quota (None: unlimited), optionally with pushes already used.
+
+        Over it, a push or multicast is answered 429 "You have reached your monthly limit." as LINE does.
+        """
+        with self._lock:
+            self._push_quota = limit
+            self._push_usage = self._push_usage if used is None else used
+
+    @property
+    def push_usage(self) -> int:
+        """Pushes counted against the quota so far (one per recipient; replies are free)."""
+        with self._lock:
+            return self._push_usage
 
     # -- failure injection -------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from bot.fund import aid as fund
 from bot.staff import groups
 from bot.line import outbox
 from bot.photos import pipeline as photos
-from bot.staff.officers import active_officers
+from bot.staff import duty
 from bot.casework.case_view import officer_alert
 from bot.core import access
 from bot.core.db import insert_for
@@ -83,10 +83,10 @@ def _remember_reporter(session: Session, user_id: str, a: dict, now: datetime) -
 
 
 def alert_officers(session: Session, case: Case, now: datetime, settings) -> int:
-    """Queue the new-case alert (with the photos already fetched) for every active officer."""
-    officers = active_officers(session)
+    """Queue the new-case alert (with the photos already fetched) for the officers on duty (or all)."""
+    officers = duty.alert_recipients(session, case, now)
     stored = [p for p in case.photos if p.status == "stored"]
-    alert = officer_alert(case)
+    alert = officer_alert(case, on_duty=duty.names(duty.on_duty(session, now)))
     for officer in officers:  # each officer's photo links are their own (core.access)
         images = photos.image_messages(settings, stored, now, access.officer_holder(officer))
         outbox.enqueue_push(session, officer.line_user_id, [alert, *images], now, purpose="case_alert",

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 LINE_API_HOST = "https://api.line.me"
 LINE_DATA_HOST = "https://api-data.line.me"
+QUOTA_USED_UP = "you have reached your monthly limit"  # LINE's 429 when the month's pushes are spent
 UPLOAD_TIMEOUT = 30.0  # a rich menu image (up to 1 MB) may take longer than a message to send
 
 
@@ -29,7 +30,7 @@ UPLOAD_TIMEOUT = 30.0  # a rich menu image (up to 1 MB) may take longer than a m
 class SendResult:
     """What became of one request to LINE: delivered, worth retrying, or refused for good."""
 
-    outcome: str  # "ok", "retry" or "refused"
+    outcome: str  # "ok", "retry", "refused" or "quota" (the month's pushes are used up)
     status: int | None = None
     detail: str = ""
 
@@ -65,6 +66,17 @@ class LineGateway:
         return self._call(
             lambda: self._require(self._api).push_message(request, x_line_retry_key=retry_key, _request_timeout=self.timeout)
         )
+
+    def quota(self) -> tuple[SendResult, int | None, int | None]:
+        """This month's push quota (None: LINE sets no limit) and the pushes used so far, as LINE counts them."""
+        result, limit = self._fetch(lambda: self._require(self._api).get_message_quota(_request_timeout=self.timeout))
+        if not result.ok:
+            return result, None, None
+        result, used = self._fetch(lambda: self._require(self._api).get_message_quota_consumption(
+            _request_timeout=self.timeout))
+        if not result.ok:
+            return result, None, None
+        return result, limit.value if limit.type == "limited" else None, used.total_usage
 
     def show_loading(self, chat_id: str, seconds: int = 20) -> SendResult:
         """Show the typing animation in a one-to-one chat while slow work runs."""
@@ -167,6 +179,8 @@ def _classified(exc: Exception) -> SendResult:
         detail = str(exc.body or exc.reason or "")[:500]
         if status == 409:  # the retry key was accepted before: the push was delivered
             return SendResult("ok", 409, detail)
+        if status == 429 and QUOTA_USED_UP in detail.lower():  # not a rate limit: retrying cannot help
+            return SendResult("quota", 429, detail)
         outcome = "retry" if status >= 500 or status == 429 or status == 0 else "refused"
         return SendResult(outcome, status, detail)
     log.warning("LINE request failed: %s", exc)

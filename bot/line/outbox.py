@@ -13,20 +13,24 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.core import access
 from bot.core.db import Database
+from bot.line import budget
 from bot.line import limits as line_limits
 from bot.line.gateway import LineGateway, SendResult
 from bot.line.outbox_claims import is_dead, sender_id
-from models import Outbox
+from models import Outbox, PushBudget
 
 log = logging.getLogger(__name__)
 
 CLAIM_SECONDS = 120
 _SENDER_CLAIM = "outbox_claimed_until"  # session.info key: rows queued in it are claimed till then
+_BATCH_SECONDS = "outbox_batch_seconds"  # session.info key: how long its batched pushes wait for company
+MAX_MESSAGES = 5  # LINE takes at most five message objects per request
+BATCH_WAIT_MAX = 3  # a batch goes PUSH_COALESCE_SECONDS after its last message, at most 3 × that after its first
 MAX_BACKOFF = timedelta(minutes=30)
 # LINE's reply tokens live about a minute. Within this much of its issue, "Invalid reply token" for
 # a token we may already have used means our earlier try was accepted: the reply was delivered.
@@ -52,6 +56,9 @@ def enqueue_push(session: Session, to: str, messages: list[dict], now: datetime,
 
 def _enqueue(session, kind, to, messages, now, **fields) -> Outbox:
     line_limits.check(messages)
+    wait = session.info.get(_BATCH_SECONDS, 0) if kind == "push" else 0
+    if wait and budget.batched(session, fields["purpose"], fields.get("case_id")):
+        return _enqueue_batched(session, to, messages, now, wait, fields)
     claimed_until = session.info.get(_SENDER_CLAIM)
     row = Outbox(kind=kind, to=to, messages=messages, retry_key=str(uuid.uuid4()), status="pending",
                  attempts=0, next_attempt_at=now, created_at=now, claimed_until=claimed_until,
@@ -59,17 +66,89 @@ def _enqueue(session, kind, to, messages, now, **fields) -> Outbox:
     session.add(row)
     session.flush()
     session.info.setdefault("queued_outbox_ids", []).append(row.id)
+    if kind == "reply":
+        _attach_waiting(session, row, now)
     return row
 
 
-def send_after_commit(session: Session, now: datetime) -> None:
+def _open_push(now: datetime) -> tuple:
+    """A push nobody has tried or is trying: its messages may still go with another row instead."""
+    return (Outbox.status == "pending", Outbox.kind == "push", Outbox.attempts == 0, Outbox.claimed_by.is_(None),
+            Outbox.merged_into.is_(None))
+
+
+def _enqueue_batched(session: Session, to: str, messages: list[dict], now: datetime, wait: int, fields: dict) -> Outbox:
+    """A push that waits `wait` seconds so that what follows for the same person goes in the same push.
+
+    Each message that joins makes the batch wait `wait` seconds more (a burst of messages is one
+    push), up to `BATCH_WAIT_MAX` × `wait` after the first message.
+
+    It joins a waiting push to that person when the five messages allow (stored as "merged" into it,
+    for the accounts); the waiting row is locked first, so a sender can no longer be taking it.
+    """
+    row = Outbox(kind="push", to=to, messages=messages, retry_key=str(uuid.uuid4()), status="pending", attempts=0,
+                 next_attempt_at=now + timedelta(seconds=wait), created_at=now, **fields)
+    carrier = _batch_for(session, to, len(messages), now)
+    if carrier is not None:  # it waits `wait` more for the next one, but never longer than BATCH_WAIT_MAX × wait
+        carrier.messages = [*carrier.messages, *messages]
+        carrier.next_attempt_at = min(now + timedelta(seconds=wait),
+                                      carrier.created_at + timedelta(seconds=wait * BATCH_WAIT_MAX))
+        carrier.failure_notice_to = carrier.failure_notice_to or row.failure_notice_to
+        row.status, row.merged_into = "merged", carrier.id
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _batch_for(session: Session, to: str, count: int, now: datetime) -> Outbox | None:
+    waiting = session.scalars(select(Outbox.id).where(Outbox.to == to, Outbox.held.is_(None), Outbox.next_attempt_at > now,
+                                                      Outbox.purpose.in_(budget.BATCHED), *_open_push(now))
+                              .order_by(Outbox.id.desc()).limit(1)).first()
+    if waiting is None or not _lock_open(session, waiting, now):
+        return None
+    row = session.get(Outbox, waiting)
+    session.refresh(row)
+    return row if len(row.messages) + count <= MAX_MESSAGES else None
+
+
+def _lock_open(session: Session, row_id: int, now: datetime) -> bool:
+    """Lock a row still open for company (a no-op UPDATE); False if a sender took it meanwhile."""
+    return bool(session.execute(update(Outbox).where(Outbox.id == row_id, *_open_push(now))
+                                .values(attempts=Outbox.attempts).execution_options(synchronize_session=False))
+                .rowcount)
+
+
+def _attach_waiting(session: Session, reply: Outbox, now: datetime) -> None:
+    """Put pushes still waiting for this person (batched, or held for the budget) into their reply: it is free."""
+    waiting = session.scalars(select(Outbox).where(Outbox.to == reply.to, Outbox.id != reply.id, *_open_push(now))
+                              .order_by(Outbox.id).limit(MAX_MESSAGES)).all()
+    taken: list[dict] = []
+    for row in waiting:
+        if len(taken) + len(row.messages) + len(reply.messages) > MAX_MESSAGES:
+            break
+        merged = session.execute(update(Outbox).where(Outbox.id == row.id, *_open_push(now))
+                                 .values(status="merged", merged_into=reply.id, held=None)
+                                 .execution_options(synchronize_session=False)).rowcount
+        if merged:
+            session.refresh(row)
+            taken += row.messages
+    if taken:
+        reply.messages = [*taken, *reply.messages]
+        session.flush()
+
+
+def send_after_commit(session: Session, now: datetime, batch_seconds: int = 0) -> None:
     """This unit of work's caller sends what it queues right after commit (`send_claimed`).
+
+    With `batch_seconds`, pushes of the purposes in `budget.BATCHED` wait that long instead, so
+    that several for one person go in one push (PUSH_COALESCE_SECONDS); the send job sends them.
 
     The rows are stored already claimed by this process, which spares a claiming transaction per
     message; if the process dies before sending them, its restart takes them back at once
     (`reclaim_dead`), and otherwise the claim runs out and `send_due` sends them.
     """
     session.info[_SENDER_CLAIM] = now + timedelta(seconds=CLAIM_SECONDS)
+    session.info[_BATCH_SECONDS] = batch_seconds
 
 
 def queued_ids(session: Session) -> list[int]:
@@ -86,19 +165,21 @@ def due_ids(db: Database, now: datetime, limit: int = 100) -> list[int]:
 
 
 def send_due(db: Database, gateway: LineGateway, now: Callable[[], datetime],
-             ids: Iterable[int] | None = None, max_attempts: int = 8) -> int:
+             ids: Iterable[int] | None = None, max_attempts: int = 8, reserve: int = 0) -> int:
     """Send the given rows (or every due row), claiming each first; returns how many were delivered."""
     if not gateway.configured:
         return 0
-    return sum(send_one(db, gateway, now, row_id, max_attempts)
+    return sum(send_one(db, gateway, now, row_id, max_attempts, reserve)
                for row_id in (due_ids(db, now()) if ids is None else ids))
 
 
 def send_one(db: Database, gateway: LineGateway, now: Callable[[], datetime], row_id: int,
-             max_attempts: int = 8) -> bool:
-    """Send one row unless another sender holds it or its recipient lost access; True if delivered."""
+             max_attempts: int = 8, reserve: int = 0) -> bool:
+    """Send one row unless another sender holds it, its recipient lost access or the budget holds it; True if delivered."""
     row = _take(db, row_id, now())
     if row is None:
+        return False
+    if row.kind != "reply" and _held_for_budget(db, row, now(), reserve):
         return False
     result = _transmit(db, gateway, row, now, max_attempts)
     if result is None:
@@ -108,7 +189,7 @@ def send_one(db: Database, gateway: LineGateway, now: Callable[[], datetime], ro
 
 
 def send_claimed(db: Database, gateway: LineGateway, now: Callable[[], datetime], ids: list[int],
-                 max_attempts: int = 8, later: Later | None = None) -> int:
+                 max_attempts: int = 8, later: Later | None = None, reserve: int = 0) -> int:
     """Send rows queued under `send_after_commit`: replies at once, pushes to `later` (or here).
 
     Returns how many replies (and pushes sent here) were delivered; those are recorded in one commit.
@@ -125,11 +206,25 @@ def send_claimed(db: Database, gateway: LineGateway, now: Callable[[], datetime]
             delivered.append(row.id)
         elif meaning == "push":  # in the pool too: a push may be slow, the next person's reply must not wait
             pushes.append((row.id, row.to))
-    _mark_sent(db, delivered, now())
+    _mark_sent(db, delivered, now(), pushed=False)
     if later is not None:
         later(pushes)
         return len(delivered)
-    return len(delivered) + sum(send_one(db, gateway, now, row_id, max_attempts) for row_id, _ in pushes)
+    return len(delivered) + sum(send_one(db, gateway, now, row_id, max_attempts, reserve) for row_id, _ in pushes)
+
+
+def _held_for_budget(db: Database, row: Outbox, now: datetime, reserve: int) -> bool:
+    """Hold a claimed push the budget does not allow now (quota used up, or under the reserve)."""
+    with db.session() as session:
+        reason = budget.hold_reason(session, row.purpose, now, reserve)
+        if reason is None:
+            return False
+        session.execute(update(Outbox).where(Outbox.id == row.id)
+                        .values(held=reason, claimed_until=None, claimed_by=None,
+                                next_attempt_at=now + budget.HOLD_RECHECK).execution_options(synchronize_session=False))
+        session.commit()
+    log.info("outbox %s (%s) held: %s", row.id, row.purpose, "quota used up" if reason == "quota" else "push reserve")
+    return True
 
 
 def _allowed(db: Database, ids: list[int], now: datetime) -> list[Outbox]:
@@ -209,14 +304,21 @@ def _delivered_before(row: Outbox, result: SendResult, now: datetime) -> bool:
             and "reply token" in (result.detail or "").lower())
 
 
-def _mark_sent(db: Database, ids: list[int], now: datetime) -> None:
+def _mark_sent(db: Database, ids: list[int], now: datetime, pushed: bool = True) -> None:
+    """Record rows as delivered; those that went by push count against the month's quota."""
     if not ids:
         return
     with db.session() as session:
         session.execute(update(Outbox).where(Outbox.id.in_(ids))
                         .values(status="sent", sent_at=now, attempts=Outbox.attempts + 1, claimed_until=None,
-                                claimed_by=None)
+                                claimed_by=None, held=None,
+                                pushes=case((Outbox.kind == "push", 1), else_=0) if pushed else 0)
                         .execution_options(synchronize_session=False))
+        if pushed:  # one statement: the budget row gains the pushes among them
+            session.execute(update(PushBudget).where(PushBudget.id == 1).values(
+                consumed=PushBudget.consumed + select(func.count()).select_from(Outbox)
+                .where(Outbox.id.in_(ids), Outbox.kind == "push").scalar_subquery())
+                .execution_options(synchronize_session=False))
         session.commit()
 
 
@@ -273,6 +375,11 @@ def _record(db: Database, row_id: int, result: SendResult, now: datetime, max_at
         row = session.get(Outbox, row_id)
         row.claimed_until = row.claimed_by = None
         row.reply_unsure = row.reply_unsure or reply_unsure
+        if result.outcome == "quota":  # LINE refused it: not delivered, not worth retrying until there is room
+            row.held, row.next_attempt_at, row.last_error = "quota", now + budget.HOLD_RECHECK, f"429 {result.detail}"[:1000]
+            budget.used_up(session, now)
+            session.commit()
+            return
         _failed_attempt(row, result, now, max_attempts)
         if row.status == "failed" and row.failure_notice_to:
             _notify_failure(session, row, now)
@@ -343,7 +450,7 @@ def requeue(db: Database, row_id: int, now: datetime) -> bool:
     with db.session() as session:
         changed = session.execute(
             update(Outbox).where(Outbox.id == row_id, Outbox.status == "failed")
-            .values(status="pending", attempts=0, next_attempt_at=now, claimed_until=None, claimed_by=None)
+            .values(status="pending", attempts=0, next_attempt_at=now, claimed_until=None, claimed_by=None, held=None)
         ).rowcount
         session.commit()
         return bool(changed)

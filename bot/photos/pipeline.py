@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.line import messages as m
 from bot.line import outbox
 from bot.core import access, signed_urls
-from bot.staff.officers import active_officers
+from bot.staff import duty
 from bot.photos.images import PhotoRejected, clean_photo
 from bot.core.texts import say
 from models import Case, Draft, Photo
@@ -141,7 +141,7 @@ def _announce(services, session: Session, photo: Photo) -> None:
         return
     header = m.text(say("officer_photo_added", case=case))
     owner = case.owner if case.owner and case.owner.active and case.owner.line_user_id else None
-    targets = [owner] if owner else active_officers(session)
+    targets = [owner] if owner else duty.alert_recipients(session, case, services.now())
     for officer in targets:
         images = image_messages(services.settings, [photo], services.now(), access.officer_holder(officer))
         outbox.enqueue_push(session, officer.line_user_id, [header, *images], services.now(), "photo", case.id)
