@@ -9,6 +9,8 @@ from bot.paperwork.documents.thai_text import NBSP, district_name, school_name
 from bot.core.thai_dates import BANGKOK, format_date, to_thai_digits
 
 CLOSING = "จึงเรียนมาเพื่อโปรดทราบและพิจารณา"
+URGENCY_MARKS = ("ด่วน", "ด่วนมาก", "ด่วนที่สุด")
+SECRECY_MARKS = ("ลับ", "ลับมาก", "ลับที่สุด")
 
 
 @dataclass
@@ -17,7 +19,7 @@ class MemoData:
 
     office_name: str  # ส่วนราชการ
     doc_prefix: str  # ที่, e.g. "ศธ 04xxx/"; the number may be left for the registry to fill in
-    date: date  # วันที่ of the memo
+    date: date  # วันที่ of the memo: the day it was first issued (kept on the case, so a reprint is the same)
     subject: str  # เรื่อง
     addressee: str  # เรียน ..., e.g. "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา..."
     reference: str  # the case number, e.g. "0001/2569"
@@ -34,8 +36,13 @@ class MemoData:
     reporter_phone: str
     signer_name: str
     signer_position: str
-    doc_number: str | None = None
+    doc_number: str | None = None  # ที่ from the office's register ("ศธ 04123/456"); empty: doc_prefix to fill in
     photos: list[bytes] = field(default_factory=list)  # JPEG/PNG bytes
+    urgency: str = ""  # "", "ด่วน", "ด่วนมาก" or "ด่วนที่สุด" (URGENCY_MARKS), printed above the heading
+    secrecy: str = ""  # "", "ลับ", "ลับมาก" or "ลับที่สุด" (SECRECY_MARKS), printed above the heading
+    province: str = ""  # จังหวัด, ends the reporter's line when set
+    digits: str = "thai"  # "thai" or "arabic": every digit of the memo in that style
+    emblem_path: str | None = None  # the office's Garuda emblem image; None: a plain stand-in is drawn
 
 
 def _or_dash(value: str | None) -> str:
