@@ -75,6 +75,7 @@ class Settings:
     media_url_ttl_days: int = 7
     photo_retention_days: int = 0
     secret_key: str = field(default="", repr=False)
+    province: str = ""
     office_name: str = "ศูนย์เฉพาะกิจคุ้มครองและช่วยเหลือนักเรียน สำนักงานเขตพื้นที่การศึกษาประถมศึกษา"
     doc_prefix: str = "ศธ ....../"
     director_title: str = "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษา"
@@ -138,6 +139,7 @@ ENV = {
     "MEDIA_URL_TTL_DAYS": ("media_url_ttl_days", int),
     "PHOTO_RETENTION_DAYS": ("photo_retention_days", int),
     "SECRET_KEY": ("secret_key", str),
+    "PROVINCE": ("province", str),
     "OFFICE_NAME": ("office_name", str),
     "DOC_PREFIX": ("doc_prefix", str),
     "DIRECTOR_TITLE": ("director_title", str),
