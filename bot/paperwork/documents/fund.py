@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.paperwork.documents.pdf import BODY_SIZE, FONT, LINE, OfficialPdf
-from bot.paperwork.documents.thai_text import baht_text, break_thai, district_name, format_number, school_name
+from bot.paperwork.documents.thai_text import baht_text, district_name, format_number, school_name
 from bot.core.thai_dates import format_date, to_thai_digits
 
 FUND_NAME = "กองทุนช่วยเหลือนักเรียนที่ประสบความเดือดร้อน"
@@ -95,7 +95,7 @@ def _checkbox(pdf: OfficialPdf, x: float, y: float, label: str, ticked: bool) ->
         pdf.line(x + 0.6, y + 2.2, x + size - 0.6, y + 1.6 + size - 0.6)
         pdf.line(x + size - 0.6, y + 2.2, x + 0.6, y + 1.6 + size - 0.6)
     pdf.set_xy(x + size + 1.5, y)
-    pdf.cell(30, LINE, break_thai(label))
+    pdf.cell(30, LINE, label)
 
 
 def _decision_column(pdf: OfficialPdf, data: FundRequestData, x: float, width: float) -> float:
@@ -103,14 +103,14 @@ def _decision_column(pdf: OfficialPdf, data: FundRequestData, x: float, width: f
     title = "ความเห็นของผู้มีอำนาจอนุมัติ" + (f" (สถานะ: {data.status})" if data.status else "")
     pdf.set_font(FONT, "B", BODY_SIZE)
     pdf.set_x(x)
-    pdf.multi_cell(width, LINE, break_thai(title), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, LINE, title, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", BODY_SIZE)
     y = pdf.get_y()
     _checkbox(pdf, x + 2, y, "อนุมัติ", data.approved is True)
     _checkbox(pdf, x + 32, y, "ไม่อนุมัติ", data.approved is False)
     pdf.set_xy(x, y + LINE)
     if data.approval_note:
-        pdf.multi_cell(width, LINE, break_thai(data.approval_note), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, LINE, data.approval_note, align="L", new_x="LMARGIN", new_y="NEXT")
     else:
         for _ in range(2):
             pdf.dotted_line(x + 2, x + width, pdf.get_y() + LINE - 1)

@@ -9,7 +9,7 @@ from datetime import datetime
 from fpdf.fonts import FontFace
 
 from bot.paperwork.documents.pdf import BODY_SIZE, FONT, LINE, OfficialPdf
-from bot.paperwork.documents.thai_text import break_thai, format_number
+from bot.paperwork.documents.thai_text import format_number
 from bot.core.thai_dates import format_datetime, to_thai_digits
 
 Rows = list[tuple[str, int]]
@@ -86,7 +86,7 @@ def _pdf_title(pdf: OfficialPdf, data: SummaryData) -> None:
         pdf.heading(line, size=BODY_SIZE + 1)
     pdf.set_font(FONT, "", BODY_SIZE - 2)
     stamp = f"ข้อมูล ณ วันที่ {format_datetime(data.generated_at)}"
-    pdf.cell(pdf.epw, LINE, break_thai(stamp), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(pdf.epw, LINE, stamp, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", BODY_SIZE)
     pdf.gap(0.5)
 
@@ -98,9 +98,9 @@ def _table(pdf: OfficialPdf, headings: tuple[str, ...], rows: list[tuple[str, ..
     with pdf.table(col_widths=widths, text_align=align, line_height=LINE, headings_style=style,
                    padding=(0.5, 1.5)) as table:
         for row in [headings, *rows]:
-            table.row([break_thai(cell) for cell in row])
+            table.row(list(row))
         if total:
-            table.row([break_thai(cell) for cell in total], style=FontFace(emphasis="BOLD"))
+            table.row(list(total), style=FontFace(emphasis="BOLD"))
     pdf.gap(0.7)
 
 
