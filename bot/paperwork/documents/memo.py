@@ -129,7 +129,7 @@ class MemoPdf(OfficialPdf):
 
     def header(self) -> None:
         super().header()
-        self._secrecy_mark(4.0)
+        self._secrecy_mark(2.0)
         self.set_y(max(self.get_y(), MARGIN_TOP))
 
     def footer(self) -> None:
@@ -150,7 +150,7 @@ def _marks_and_heading(pdf: MemoPdf, data: MemoData) -> None:
     """Urgency in red at the top left, the emblem below it, "บันทึกข้อความ" level with the emblem."""
     if data.urgency in URGENCY_MARKS:
         with pdf.local_context(font_family=FONT, font_style="B", font_size_pt=URGENCY_SIZE, text_color=MARK_RED):
-            pdf.set_xy(pdf.l_margin, 3.0)
+            pdf.set_xy(pdf.l_margin, 5.0)  # below the secrecy mark's line, so the two read as two lines
             pdf.cell(pdf.epw / 3, 12, data.urgency)
     draw_emblem(pdf, pdf.l_margin, EMBLEM_TOP, data.emblem_path)
     pdf.set_xy(pdf.l_margin, EMBLEM_TOP + EMBLEM_HEIGHT - HEADING_SIZE * 0.45)
