@@ -221,7 +221,7 @@ def test_sample_pngs_render(tmp_path):
     if not shutil.which("pdftoppm"):
         pytest.skip("pdftoppm (poppler-utils) is not installed, so the PNG samples cannot be made")
     paths = render_pngs(tmp_path)
-    assert sorted(p.name for p in paths) == ["fund_request.png", "memo.png", "summary.png"]
+    assert sorted(p.name for p in paths) == ["fund_request.png", "memo.png", "memo_secret_urgent.png", "summary.png"]
     for path in paths:
         data = path.read_bytes()
         assert data.startswith(b"\x89PNG")

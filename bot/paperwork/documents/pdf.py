@@ -26,17 +26,27 @@ LINE = 7.0  # mm per body line
 INDENT = 25.0  # first-line indent of a paragraph, 2.5 cm as in official letters
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 30.0, 20.0, 20.0, 20.0
 SIGN_SPACE = 2.5  # lines left blank to sign in
-PHOTO_MAX_PIXELS = 1600  # photos are downscaled to this on their longer side
+PHOTO_MAX_PIXELS = 2048  # photos are downscaled to this on their longer side (stored photos already are)
 
 
-def prepare_photo(data: bytes) -> Image.Image | None:
-    """Open JPEG/PNG bytes upright, RGB, at most PHOTO_MAX_PIXELS; None if unreadable."""
+def prepare_photo(data: bytes) -> io.BytesIO | None:
+    """JPEG bytes of the photo upright, at most PHOTO_MAX_PIXELS on its longer side; None if unreadable.
+
+    A photo that already is such a JPEG (the photo pipeline stores them so) goes in unchanged: the
+    PDF embeds JPEG data as it is, where re-encoding it losslessly would take seconds and megabytes.
+    """
     try:
         image = Image.open(io.BytesIO(data))
+        upright = image.getexif().get(0x0112, 1) == 1
+        if image.format == "JPEG" and image.mode == "RGB" and upright and max(image.size) <= PHOTO_MAX_PIXELS:
+            return io.BytesIO(data)
         image.draft("RGB", (PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS))  # JPEG: decode at a reduced size
         image = ImageOps.exif_transpose(image)
         image.thumbnail((PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS))
-        return image.convert("RGB")
+        out = io.BytesIO()
+        image.convert("RGB").save(out, "JPEG", quality=85)
+        out.seek(0)
+        return out
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return None
 
