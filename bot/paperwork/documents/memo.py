@@ -18,7 +18,6 @@ from bot.paperwork.documents.thai_text import district_name, school_name
 
 URGENCY_MARKS = ("ด่วน", "ด่วนมาก", "ด่วนที่สุด")
 SECRECY_MARKS = ("ลับ", "ลับมาก", "ลับที่สุด")
-CLOSING = document_text("memo", "closing")
 MARK_RED = (200, 0, 0)
 URGENCY_SIZE = 32  # the regulation: urgency stamped no smaller than 32 pt
 SECRECY_SIZE = 24
@@ -116,7 +115,7 @@ def body_paragraphs(data: MemoData) -> list[str]:
             out += body.split("\n")
     if data.photos:
         out.append(_say("photos_note", str(len(data.photos))))
-    out.append(CLOSING)
+    out.append(_say("closing"))
     return out
 
 
@@ -181,7 +180,7 @@ def _memo_body(pdf: MemoPdf, data: MemoData) -> None:
         pdf.paragraph(_say("photos_note", str(len(data.photos))))
     pdf.gap(0.4)
     pdf.ensure_space(LINE + pdf.signature_height())  # the closing line goes with the signature
-    pdf.paragraph(CLOSING)
+    pdf.paragraph(_say("closing"))
 
 
 def render_memo(data: MemoData) -> bytes:
