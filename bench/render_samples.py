@@ -64,6 +64,21 @@ def sample_memo(photos: int = 2) -> MemoData:
     )
 
 
+def sample_secret_urgent_memo() -> MemoData:
+    """An invented abuse report as the centre files it: ลับ, ด่วนที่สุด, numbered from the register."""
+    data = sample_memo(photos=1)
+    data.subject = "รายงานนักเรียนถูกล่วงละเมิดทางเพศ"
+    data.category = "ถูกล่วงละเมิดทางเพศ"
+    data.facts = ("ครูประจำชั้นสังเกตว่านักเรียนหญิงชั้นประถมศึกษาปีที่ 6 มีพฤติกรรมเปลี่ยนไป ซึมเศร้าและไม่ยอมกลับบ้าน "
+                  "เมื่อครูแนะแนวพูดคุยเป็นการส่วนตัว นักเรียนเล่าว่าถูกบุคคลใกล้ชิดในครอบครัวล่วงละเมิด "
+                  "โรงเรียนจึงรายงานเพื่อขอความช่วยเหลือเร่งด่วน")
+    data.initial_help = "ให้นักเรียนพักกับครูผู้หญิงที่ไว้วางใจ และประสานศูนย์ช่วยเหลือสังคม สายด่วน 1300"
+    data.source_phone = ""
+    data.secrecy, data.urgency = "ลับ", "ด่วนที่สุด"
+    data.doc_number, data.province = "ศธ 04999/1234", "ตัวอย่าง"
+    return data
+
+
 def sample_summary() -> SummaryData:
     """An invented month of the centre's work."""
     return SummaryData(
@@ -118,6 +133,7 @@ def documents() -> dict[str, bytes]:
     """The three sample PDFs by sample name."""
     return {
         "memo": render_memo(sample_memo()),
+        "memo_secret_urgent": render_memo(sample_secret_urgent_memo()),
         "summary": render_summary_pdf(sample_summary()),
         "fund_request": render_fund_request(sample_fund_request()),
     }
@@ -136,7 +152,7 @@ def to_png(pdf: bytes, png: Path, resolution: int = RESOLUTION, page: int = 1) -
 
 
 def render_pngs(out_dir: Path = OUT_DIR) -> list[Path]:
-    """Write memo.png, summary.png and fund_request.png into out_dir; return their paths."""
+    """Write memo.png, memo_secret_urgent.png, summary.png and fund_request.png into out_dir; return their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     return [to_png(pdf, out_dir / f"{name}.png") for name, pdf in documents().items()]
 

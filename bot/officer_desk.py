@@ -18,6 +18,7 @@ from bot.fund import chat as fund_chat
 from bot.fund import aid as fund
 from bot.line import messages as m
 from bot.paperwork import case_documents as paperwork
+from bot.paperwork import memo_marks
 from bot.photos import pipeline as photos
 from bot.staff import duty
 from bot.staff import push_budget
@@ -246,6 +247,8 @@ OFFICER_COMMANDS: dict[str, Command] = {
     "ปิดเรื่อง": Command(_close), "เปิดเรื่อง": Command(_reopen), "โอน": Command(_handover),
     "ส่งต่อ": Command(_refer), "รายละเอียด": Command(_details),
     "เอกสาร": Command(lambda turn, officer, case, rest: paperwork.links_reply(turn, officer, case)),
+    "ชั้นความลับ": Command(memo_marks.set_secrecy), "ความเร่งด่วน": Command(memo_marks.set_urgency),
+    "เลขที่หนังสือ": Command(memo_marks.set_doc_number),
     "เรื่องค้าง": Command(open_cases_reply, needs_case=False),
     "เรื่องใหม่": Command(open_cases_reply, needs_case=False),
     "กองทุน": Command(lambda turn, officer, rest: fund_chat.officer_list(turn), needs_case=False,

@@ -81,6 +81,8 @@ class Settings:
     director_title: str = "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษา"
     memo_signer_name: str = "...................................."
     memo_signer_position: str = "หัวหน้าศูนย์เฉพาะกิจคุ้มครองและช่วยเหลือนักเรียน"
+    memo_emblem_path: str = ""
+    document_digits: str = "thai"
     document_url_ttl_hours: int = 72
     fund_schedule_path: str = ""
     fund_request_hours: int = 24
@@ -150,6 +152,8 @@ ENV = {
     "DIRECTOR_TITLE": ("director_title", str),
     "MEMO_SIGNER_NAME": ("memo_signer_name", str),
     "MEMO_SIGNER_POSITION": ("memo_signer_position", str),
+    "MEMO_EMBLEM_PATH": ("memo_emblem_path", str),
+    "DOCUMENT_DIGITS": ("document_digits", lambda v: _choice(v, ("thai", "arabic"))),
     "DOCUMENT_URL_TTL_HOURS": ("document_url_ttl_hours", int),
     "FUND_SCHEDULE_PATH": ("fund_schedule_path", str),
     "FUND_REQUEST_HOURS": ("fund_request_hours", int),
@@ -172,6 +176,13 @@ ENV = {
     # Read by prometheus_client itself too: where each process writes its counts (several processes).
     "PROMETHEUS_MULTIPROC_DIR": ("metrics_dir", str),
 }
+
+
+def _choice(value: str, allowed: tuple[str, ...]) -> str:
+    """value (lower-cased) when it is one of allowed."""
+    if value.lower() not in allowed:
+        raise ValueError(f"use one of {', '.join(allowed)}")
+    return value.lower()
 
 
 def database_url(url: str) -> str:

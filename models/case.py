@@ -66,6 +66,12 @@ class Case(Base):
     waiting_told_at: Mapped[datetime | None]  # the principal was told nobody has taken it yet
     occurred_time_unknown: Mapped[bool] = mapped_column(default=False)  # occurred_at is the day only
     fund_reminded_at: Mapped[datetime | None]  # the 24-hour fund deadline reminder went out
+    # The memo's marks and register: None = the default for the case (see bot/paperwork/memo_marks.py),
+    # "" = none, else the mark an officer chose; the ที่ from the office's register; the day first issued.
+    secrecy: Mapped[str | None] = mapped_column(String(20))
+    urgency: Mapped[str | None] = mapped_column(String(20))
+    doc_number: Mapped[str | None] = mapped_column(String(100))
+    memo_issued_on: Mapped[date | None]
 
     owner: Mapped["Officer | None"] = relationship()
     photos: Mapped[list["Photo"]] = relationship(back_populates="case", order_by="Photo.id")

@@ -26,10 +26,11 @@ def add_officer(services, line, name="เจ้าหน้าที่ทดส
     return person
 
 
-def fill_report(principal, photos: int = 0, first_time: bool = True, when: str | list[str] = "วันนี้ 14:30") -> None:
+def fill_report(principal, photos: int = 0, first_time: bool = True, when: str | list[str] = "วันนี้ 14:30",
+                category: str = "เกิดอุบัติเหตุ") -> None:
     """Walk the whole form up to the summary, the way a principal taps and types (`when`: one or more messages)."""
     principal.says("แจ้งเหตุ")
-    principal.taps("เกิดอุบัติเหตุ")
+    principal.taps(category)
     principal.taps("ใช้เรื่องที่แนะนำ")
     for said in [when] if isinstance(when, str) else when:
         principal.says(said)

@@ -5,6 +5,7 @@ import csv
 import io
 import re
 import shutil
+import subprocess
 from datetime import UTC, datetime
 
 import pytest
@@ -19,60 +20,36 @@ from bench.render_samples import (
 )
 from bot.paperwork.documents import render_fund_request, render_memo, render_summary_csv, render_summary_pdf
 from bot.paperwork.documents.summary import CSV_HEADER
-from bot.paperwork.documents.thai_text import ZWSP, break_thai
+from bot.core.thai_dates import to_thai_digits
 
 THAI = "\u0e01-\u0e7f"
-
-
-def _used_codes(widths) -> set[int]:
-    """Glyph codes listed in a CID font's /W array."""
-    used, i = set(), 0
-    while i < len(widths):
-        start, nxt = int(widths[i]), widths[i + 1]
-        if isinstance(nxt, list):
-            used.update(range(start, start + len(nxt)))
-            i += 2
-        else:
-            used.update(range(start, int(nxt) + 1))
-            i += 3
-    return used
-
-
-def _phantoms(page) -> set[str]:
-    """Characters pypdf invents for glyphs that have no ToUnicode entry.
-
-    fpdf2 maps a shaped cluster's text to its first glyph only; Sarabun draws SARA AM (ำ) as
-    two glyphs, and pypdf decodes the unmapped second one as chr(code).
-    """
-    out = set()
-    for font in page["/Resources"]["/Font"].values():
-        font = font.get_object()
-        cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
-        mapped = {int(code, 16) for code in re.findall(r"^<([0-9A-F]{4})> <", cmap, re.MULTILINE)}
-        widths = font["/DescendantFonts"][0].get_object()["/W"]
-        out |= {chr(code) for code in _used_codes(widths) - mapped - {0}}
-    return out
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width space/joiners, word joiner, BOM, soft hyphen
 
 
 def page_texts(pdf: bytes) -> list[str]:
-    """The text of each page, without break hints and pypdf's phantom characters."""
-    texts = []
-    for page in PdfReader(io.BytesIO(pdf)).pages:
-        text = page.extract_text()
-        phantoms = _phantoms(page)
-        if phantoms:
-            text = re.sub(f"(?<=[{THAI}])[{re.escape(''.join(phantoms))}]", "", text)
-        texts.append(text)
-    return texts
+    """The text of each page as pypdf extracts it, nothing removed."""
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
 def plain(pdf: bytes) -> str:
-    """All pages' text, break hints removed."""
-    return "\n".join(page_texts(pdf)).replace(ZWSP, "")
+    """All pages' text as pypdf extracts it."""
+    return "\n".join(page_texts(pdf))
+
+
+def poppler_text(pdf: bytes) -> str:
+    """All pages' text as pdftotext (poppler) extracts it."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True, timeout=60).stdout.decode()
+
+
+def joined(text: str) -> str:
+    """Extracted text with its line ends removed: each line keeps the space it broke at, so paragraphs come back whole."""
+    return text.replace("\n", "")
 
 
 def flat(text: str) -> str:
-    """Text without any whitespace: line breaks may fall between words or at spaces alike."""
+    """Text without any whitespace."""
     return re.sub(r"\s+", "", text)
 
 
@@ -80,37 +57,35 @@ def flat(text: str) -> str:
 
 def test_memo_shows_every_field_with_marks_intact():
     data = sample_memo()
-    text = plain(render_memo(data))
-    one_line = flat(text)
-    for expected in (
-        "บันทึกข้อความ", "ส่วนราชการ", data.office_name, "ที่ ศธ 04999/", "วันที่ 22 พฤศจิกายน 2569",
-        "เรื่อง รายงานนักเรียนประสบเหตุจมน้ำ", "เรียน ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาตัวอย่าง เขต 9",
-        "๑. สรุปเหตุการณ์ข้อเท็จจริง เมื่อวันที่ 22 พฤศจิกายน 2569 เวลาประมาณ 14.30 น.",
-        "๒. โรงเรียนได้ดำเนินการช่วยเหลือเบื้องต้น", "๓. ที่มาแหล่งข้อมูล นายสมปอง ทดสอบดี (ผู้ใหญ่บ้าน)",
-        "โทร 08x-xxx-1234", "๔. ผู้รายงาน", "นางสาวมาลี ตัวอย่าง", "โรงเรียนบ้านหนองตัวอย่าง",
-        "อำเภอเมืองตัวอย่าง", "โทร 08x-xxx-5678", "เรื่องเลขที่ 0001/2569", "เกิดอุบัติเหตุ",
-        "จึงเรียนมาเพื่อโปรดทราบและพิจารณา", "(นางสาวมาลี ตัวอย่าง)", "ผู้อำนวยการโรงเรียนบ้านหนองตัวอย่าง",
-        "ผู้อำนวยการ", "เจ้าหน้าที่", "ข้อเท็จจริง", "น้ำลึก", "ปฐมพยาบาล", "ผู้ปกครอง",
-    ):
-        assert flat(expected) in one_line, expected
-    assert flat(data.facts) in one_line
-    assert flat(data.initial_help) in one_line
+    pdf = render_memo(data)
+    for text in (joined(plain(pdf)), joined(poppler_text(pdf))):
+        for expected in (
+            "บันทึกข้อความ", "ส่วนราชการ", data.office_name, "ที่ ศธ 04999/", "วันที่ 22 พฤศจิกายน 2569",
+            "เรื่อง รายงานนักเรียนประสบเหตุจมน้ำ",
+            "เรียน  ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษาประถมศึกษาตัวอย่าง เขต 9",
+            "1. สรุปเหตุการณ์ข้อเท็จจริง เมื่อวันที่ 22 พฤศจิกายน 2569 เวลาประมาณ 14.30 น.",
+            "2. โรงเรียนได้ดำเนินการช่วยเหลือเบื้องต้น", "3. ที่มาแหล่งข้อมูล นายสมปอง ทดสอบดี (ผู้ใหญ่บ้าน)  โทร 08x-xxx-1234",
+            "4. ผู้รายงาน", "นางสาวมาลี ตัวอย่าง  ตำแหน่ง ผู้อำนวยการโรงเรียน",
+            "โรงเรียนบ้านหนองตัวอย่าง อำเภอเมืองตัวอย่าง  โทร 08x-xxx-5678", "เรื่องเลขที่ 0001/2569",
+            "ประเภท เกิดอุบัติเหตุ", "จึงเรียนมาเพื่อโปรดทราบและพิจารณา", "(นางสาวมาลี ตัวอย่าง)",
+            "ผู้อำนวยการโรงเรียนบ้านหนองตัวอย่าง", data.facts, data.initial_help,
+        ):
+            assert to_thai_digits(expected) in text, expected
 
 
 def test_memo_lines_break_between_words_only():
+    from bot.paperwork.documents.line_breaks import line_ends_between_words
+
     data = sample_memo(photos=0)
     data.facts = (data.facts + " ") * 3
-    lines = [line.strip() for line in page_texts(render_memo(data))[0].split("\n")]
-    first = next(i for i, line in enumerate(lines) if "เวลาประมาณ" in line.replace(ZWSP, "")) + 1
-    last = next(i for i, line in enumerate(lines) if line.startswith("๒."))
-    fact_lines = lines[first:last]
-    assert len(fact_lines) >= 8
-    words = {re.sub(f"[^{THAI}]", "", w) for w in re.split(f"[{ZWSP}\\s]", break_thai(data.facts))}
-    for line in fact_lines:
-        pieces = re.split(f"[{ZWSP} ]", line)
-        for piece in (pieces[0], pieces[-1]):
-            thai = re.sub(f"[^{THAI}]", "", piece)
-            assert not thai or thai in words, f"{piece!r} is not a whole word: {line!r}"
+    for text in (plain(render_memo(data)), poppler_text(render_memo(data))):
+        lines = [line for line in text.split("\n") if line]
+        first = next(i for i, line in enumerate(lines) if "เวลาประมาณ" in line) + 1
+        last = next(i for i, line in enumerate(lines) if line.startswith("๒."))
+        fact_lines = lines[first:last]
+        assert len(fact_lines) >= 8
+        assert "".join(fact_lines) == to_thai_digits(data.facts.strip())
+        assert line_ends_between_words(fact_lines)
 
 
 def test_memo_photos_come_two_to_a_page():
@@ -121,10 +96,10 @@ def test_memo_photos_come_two_to_a_page():
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 3
     assert [len(page.images) for page in reader.pages] == [0, 2, 1]
-    texts = [t.replace(ZWSP, "") for t in page_texts(pdf)]
-    assert "ภาพประกอบเหตุการณ์ เรื่องเลขที่ 0001/2569" in texts[1]
+    texts = page_texts(pdf)
+    assert "ภาพประกอบเหตุการณ์ เรื่องเลขที่ ๐๐๐๑/๒๕๖๙" in texts[1]
     assert "ภาพที่ ๓" in texts[2] and "- ๓ -" in texts[2]
-    assert flat("แนบภาพเหตุการณ์ประกอบ จำนวน ๓ ภาพ") in flat(texts[0])
+    assert "แนบภาพเหตุการณ์ประกอบ จำนวน ๓ ภาพ" in joined(texts[0])
 
 
 def test_memo_without_photos_has_no_photo_page():
@@ -145,10 +120,10 @@ def test_memo_time_is_bangkok_time_and_number_may_be_filled_in():
     data.occurred_at = datetime(2026, 11, 22, 7, 30, tzinfo=UTC)
     data.doc_number = "1234"
     data.addressee = "เรียน ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา"
-    one_line = flat(plain(render_memo(data)))
-    assert flat("เวลาประมาณ 14.30 น.") in one_line
-    assert flat("ที่ ศธ 04999/1234") in one_line
-    assert flat("เรียน เรียน") not in one_line
+    text = joined(plain(render_memo(data)))
+    assert "เวลาประมาณ ๑๔.๓๐ น." in text
+    assert "ที่ ศธ ๐๔๙๙๙/๑๒๓๔" in text
+    assert "เรียน เรียน" not in text and "เรียน  เรียน" not in text
 
 
 def test_long_memo_flows_onto_numbered_pages():
@@ -158,7 +133,7 @@ def test_long_memo_flows_onto_numbered_pages():
     texts = page_texts(pdf)
     assert len(texts) >= 2
     assert "- ๒ -" in texts[1]
-    assert "จึงเรียนมาเพื่อโปรดทราบและพิจารณา" in texts[-1].replace(ZWSP, "")
+    assert "จึงเรียนมาเพื่อโปรดทราบและพิจารณา" in texts[-1]
 
 
 # ------------------------------------------------------------------- summary
@@ -217,7 +192,7 @@ def test_sample_pngs_render(tmp_path):
     if not shutil.which("pdftoppm"):
         pytest.skip("pdftoppm (poppler-utils) is not installed, so the PNG samples cannot be made")
     paths = render_pngs(tmp_path)
-    assert sorted(p.name for p in paths) == ["fund_request.png", "memo.png", "summary.png"]
+    assert sorted(p.name for p in paths) == ["fund_request.png", "memo.png", "memo_secret_urgent.png", "summary.png"]
     for path in paths:
         data = path.read_bytes()
         assert data.startswith(b"\x89PNG")

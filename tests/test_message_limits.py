@@ -75,6 +75,8 @@ def test_every_template_renders_to_a_message_that_fits():
         "left": 20, "share": 96, "reserve": 50, "this_month": True, "held_count": 400,
         "held": [{"kind": "escalation", "to": "น" * 200, "case": "0001/2569", "since": NOW, "reason": "quota"}] * 15,
     }
+    values.update({"current": "ลับที่สุด", "marks": ("ลับ", "ลับมาก", "ลับที่สุด"), "mark": "ด่วนที่สุด",
+                   "number": "ศ" * 100})  # the memo's marks and document number
     for name in template_names():
         split = texts(say(name, **values))
         assert line_limits.problems(split) == [] and len(split) <= 4, name

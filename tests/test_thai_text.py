@@ -1,21 +1,15 @@
-"""Thai word-break hints for PDF line wrapping, and amounts in Thai words."""
+"""Where Thai lines may break (PyThaiNLP's newmm, nothing inserted), and amounts in Thai words."""
 from __future__ import annotations
-
-import re
 
 import pytest
 
+from bot.paperwork.documents.line_breaks import break_units, line_ends_between_words, words, wrap
 from bot.paperwork.documents.thai_text import (
-    NBSP,
-    ZWSP,
     baht_text,
-    break_thai,
     district_name,
     format_number,
     school_name,
     thai_number_words,
-    thai_words,
-    unbreak,
 )
 
 FACTS = ("นักเรียนชั้นประถมศึกษาปีที่ 5 ไปเล่นน้ำที่สระหลังหมู่บ้านกับเพื่อนอีกสองคนแล้วลื่นล้มลงไปในน้ำลึก "
@@ -27,18 +21,18 @@ LEADING_VOWELS = "\u0e40\u0e41\u0e42\u0e43\u0e44"
 
 
 def breaks(text: str) -> set[int]:
-    """Offsets in the unbroken text where break_thai put a hint."""
+    """Offsets in the text where a line may break."""
     out, offset = set(), 0
-    for part in break_thai(text).split(ZWSP)[:-1]:
-        offset += len(part)
+    for unit in break_units(text)[:-1]:
+        offset += len(unit)
         out.add(offset)
     return out
 
 
-def boundaries(*words: str) -> set[int]:
+def boundaries(*parts: str) -> set[int]:
     """All word boundaries (inner ones) of words written together."""
     out, offset = set(), 0
-    for word in words[:-1]:
+    for word in parts[:-1]:
         offset += len(word)
         out.add(offset)
     return out
@@ -47,68 +41,96 @@ def boundaries(*words: str) -> set[int]:
 def test_drowning_sentence_breaks_only_between_words():
     text = "นักเรียนประสบอุบัติเหตุจมน้ำ"
     found = breaks(text)
-    assert found, "no break hint at all"
+    assert found, "no break at all"
     assert found <= boundaries("นักเรียน", "ประสบ", "อุบัติเหตุ", "จม", "น้ำ")
     assert len("นักเรียน") in found  # after the subject, at least
-    assert unbreak(break_thai(text)) == text
+    assert "".join(break_units(text)) == text
 
 
-@pytest.mark.parametrize("text, words", [
+@pytest.mark.parametrize("text, expected", [
     ("โรงเรียนได้ดำเนินการช่วยเหลือเบื้องต้น", ["โรงเรียน", "ได้", "ดำเนินการ", "ช่วยเหลือ", "เบื้องต้น"]),
     ("จึงเรียนมาเพื่อโปรดทราบและพิจารณา", ["จึง", "เรียน", "มา", "เพื่อ", "โปรดทราบ", "และ", "พิจารณา"]),
     ("สรุปเหตุการณ์ข้อเท็จจริง", ["สรุป", "เหตุการณ์", "ข้อเท็จจริง"]),
     ("ขออนุมัติเงินกองทุนช่วยเหลือนักเรียนที่ประสบความเดือดร้อน",
      ["ขออนุมัติ", "เงิน", "กองทุน", "ช่วยเหลือ", "นักเรียน", "ที่", "ประสบ", "ความเดือดร้อน"]),
 ])
-def test_common_memo_phrases_split_into_dictionary_words(text, words):
-    assert break_thai(text).split(ZWSP) == words
+def test_common_memo_phrases_split_into_dictionary_words(text, expected):
+    assert break_units(text) == expected
 
 
 def test_whole_words_with_marks_stay_whole():
-    for word in ("ผู้อำนวยการ", "เจ้าหน้าที่", "ข้อเท็จจริง", "ทุพพลภาพ", "น้ำ"):
-        assert ZWSP not in break_thai(word)
+    for word in ("ผู้อำนวยการ", "เจ้าหน้าที่", "ข้อเท็จจริง", "ทุพพลภาพ", "น้ำ", "จำนวน", "สำนักงาน"):
+        assert break_units(word) == [word]
 
 
-def test_no_hint_next_to_digits_latin_spaces_or_punctuation():
-    result = break_thai(FACTS)
-    for match in re.finditer(ZWSP, result):
-        before, after = result[match.start() - 1], result[match.end()]
-        assert "\u0e01" <= before <= "\u0e4f", f"hint after {before!r}"
-        assert "\u0e01" <= after <= "\u0e4f", f"hint before {after!r}"
+def test_breaks_only_between_thai_words_or_after_spaces():
+    for offset in breaks(FACTS):
+        before, after = FACTS[offset - 1], FACTS[offset]
+        if before == " ":
+            assert not after.isdigit() and not "\u0e50" <= after <= "\u0e59", f"number cut from {FACTS[:offset]!r}"
+        else:
+            assert "\u0e01" <= before <= "\u0e4f", f"break after {before!r}"
+            assert "\u0e01" <= after <= "\u0e4f", f"break before {after!r}"
 
 
 def test_never_separates_marks_or_vowels_from_their_consonant():
-    result = break_thai(FACTS * 3)
-    for match in re.finditer(ZWSP, result):
-        assert result[match.end()] not in COMBINING + FOLLOWING_VOWELS + "ๆฯ"
-        assert result[match.start() - 1] not in LEADING_VOWELS
+    text = FACTS * 3
+    for offset in breaks(text):
+        assert text[offset] not in COMBINING + FOLLOWING_VOWELS + "ๆฯ"
+        assert text[offset - 1] not in LEADING_VOWELS
 
 
-def test_abbreviations_and_thai_digits_are_left_alone():
-    for text in ("ด.ช.ก.", "พ.ย.", "พ.ศ.๒๕๖๙", "ป.5", "14.30 น."):
-        assert break_thai(text) == text
+def test_abbreviations_numbers_and_their_words_stay_together():
+    for text in ("ด.ช.ก.", "พ.ศ.๒๕๖๙", "ป.5", "14.30 น.", "เขต ๕", "จำนวน ๒ ภาพ", "วันที่ ๒๒ พฤศจิกายน ๒๕๖๙",
+                 "โทร 08x-xxx-1234", "5,000 บาท", "ศธ 04123/456"):
+        assert break_units(text) == [text], text
+    assert break_units("สพป.ตัวอย่าง เขต 9") == ["สพป.ตัวอย่าง ", "เขต 9"]
 
 
 def test_repetition_mark_keeps_to_its_word():
-    assert break_thai("ต่าง ๆ") == f"ต่าง{NBSP}ๆ"
-    assert ZWSP + "ๆ" not in break_thai("ปัญหาต่างๆนานา")
+    assert break_units("ต่าง ๆ") == ["ต่าง ๆ"]
+    assert all(not unit.startswith("ๆ") for unit in break_units("ปัญหาต่างๆนานา"))
 
 
-def test_idempotent_and_reversible():
-    once = break_thai(FACTS)
-    assert break_thai(once) == once
-    assert unbreak(once) == FACTS
+def test_units_give_back_the_text_exactly():
+    assert "".join(break_units(FACTS)) == FACTS
+    assert not any(c in "".join(break_units(FACTS)) for c in "\u200b\u200c\u2060\ufeff\u00a0")
+
+
+def test_wrapped_lines_fit_join_back_and_end_between_words():
+    width = 60.0
+    measure = lambda text: float(len(text))  # noqa: E731 - one character, one unit of width
+    lines = wrap(FACTS * 2, width, measure)
+    assert "".join(lines) == FACTS * 2
+    assert all(measure(line.rstrip()) <= width for line in lines)
+    assert line_ends_between_words(lines)
+    assert len(lines) > 5
+
+
+def test_a_short_last_word_is_not_left_alone():
+    measure = lambda text: float(len(text))  # noqa: E731
+    text = "นักเรียนไปเล่นน้ำที่สระหลังหมู่บ้าน กับเพื่อน อีก สอง คน"
+    lines = wrap(text, 47, measure)
+    assert len(lines[-1].split()) >= 2, lines
+    assert "".join(lines) == text
+
+
+def test_a_word_wider_than_the_line_is_cut_between_letters_not_marks():
+    measure = lambda text: float(len(text))  # noqa: E731
+    lines = wrap("ผู้อำนวยการ", 4, measure)
+    assert "".join(lines) == "ผู้อำนวยการ"
+    assert all(line[0] not in COMBINING + FOLLOWING_VOWELS for line in lines)
 
 
 def test_empty_and_non_thai_text():
-    assert break_thai("") == ""
-    assert break_thai("LINE 08x-xxx-1234") == "LINE 08x-xxx-1234"
-    assert thai_words("ก") == ["ก"]
+    assert break_units("") == []
+    assert "".join(break_units("LINE 08x-xxx-1234")) == "LINE 08x-xxx-1234"
+    assert words("ก") == ["ก"]
 
 
-def test_long_unspaced_text_is_segmented_quickly():
+def test_long_unspaced_text_is_segmented():
     text = "นักเรียนไปเล่นน้ำที่สระหลังหมู่บ้าน" * 200
-    assert unbreak(break_thai(text)) == text
+    assert "".join(break_units(text)) == text
 
 
 @pytest.mark.parametrize("amount, words", [

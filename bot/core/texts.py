@@ -38,3 +38,21 @@ def say(name: str, **values) -> str:
 def template_names() -> list[str]:
     """Every message template, for the test that renders them all."""
     return sorted(p.stem for p in TEMPLATE_DIR.glob("*.txt"))
+
+
+DOCUMENT_DIR = PROJECT_ROOT / "templates" / "documents"
+
+
+@lru_cache(maxsize=1)
+def _document_environment() -> Environment:
+    return Environment(loader=FileSystemLoader(DOCUMENT_DIR), undefined=StrictUndefined, autoescape=False)
+
+
+def document_wording(name: str):
+    """The wording of document `name` (templates/documents/<name>.txt): its macros, called as functions."""
+    return _document_environment().get_template(f"{name}.txt").module
+
+
+def document_text(name: str, piece: str, *args, **values) -> str:
+    """One piece of a document's wording, e.g. document_text("memo", "closing")."""
+    return str(getattr(document_wording(name), piece)(*args, **values)).strip()

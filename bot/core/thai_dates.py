@@ -32,6 +32,11 @@ def to_thai_digits(s: str) -> str:
     return s.translate(_TO_THAI)
 
 
+def to_arabic_digits(s: str) -> str:
+    """Replace the Thai digits ๐-๙ in s with the ASCII digits 0-9."""
+    return s.translate(_FROM_THAI)
+
+
 def _local(d: date | datetime) -> date | datetime:
     """Aware datetimes move to Bangkok time; dates and naive datetimes are kept."""
     if isinstance(d, datetime) and d.tzinfo is not None:

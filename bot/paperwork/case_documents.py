@@ -7,6 +7,7 @@ from bot.line import messages as m
 from bot.photos import pipeline as photo_store
 from bot.core import access, signed_urls
 from bot.paperwork.documents.fund import FundRequestData, render_fund_request, render_fund_request_docx
+from bot.paperwork import memo_marks
 from bot.paperwork.documents.memo import MemoData, render_memo
 from bot.paperwork.documents.memo_docx import render_memo_docx
 from bot.fund.aid import METHODS
@@ -33,15 +34,18 @@ def memo_data(session, case: Case, settings, now) -> MemoData:
     images = [media.path(p.file_name).read_bytes() for p in photo_store.case_photos(session, case.id)
               if p.status == "stored" and media.path(p.file_name)]
     data = MemoData(
-        office_name=settings.office_name, doc_prefix=settings.doc_prefix, date=now.astimezone(BANGKOK).date(),
+        office_name=settings.office_name, doc_prefix=settings.doc_prefix, date=memo_marks.issue_date(case, now),
         subject=case.subject, addressee=settings.director_title, reference=case.reference,
         category=display_name(case.category, case.category_other),
-        occurred_at=case.occurred_at.astimezone(BANGKOK).date() if case.occurred_time_unknown else case.occurred_at,
+        occurred_at=case.occurred_at,
         facts=case.facts, initial_help=case.initial_help or "", source_name=case.source_name,
         source_phone=case.source_phone or "", reporter_name=case.reporter_name,
         reporter_position=case.reporter_position, reporter_school=case.reporter_school,
         reporter_district=case.reporter_district, reporter_phone=case.reporter_phone,
-        signer_name=settings.memo_signer_name, signer_position=settings.memo_signer_position, photos=images)
+        signer_name=settings.memo_signer_name, signer_position=settings.memo_signer_position, photos=images,
+        doc_number=case.doc_number, urgency=memo_marks.urgency_of(case), secrecy=memo_marks.secrecy_of(case),
+        province=settings.province, digits=settings.document_digits, emblem_path=settings.memo_emblem_path or None,
+        occurred_time_known=not case.occurred_time_unknown)
     return data
 
 

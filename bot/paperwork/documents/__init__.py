@@ -2,9 +2,9 @@
 from bot.paperwork.documents.fund import FundRequestData, render_fund_request
 from bot.paperwork.documents.memo import MemoData, render_memo
 from bot.paperwork.documents.summary import SummaryData, render_summary_csv, render_summary_pdf
-from bot.paperwork.documents.thai_text import baht_text, break_thai
+from bot.paperwork.documents.thai_text import baht_text
 
 __all__ = [
-    "FundRequestData", "MemoData", "SummaryData", "baht_text", "break_thai",
+    "FundRequestData", "MemoData", "SummaryData", "baht_text",
     "render_fund_request", "render_memo", "render_summary_csv", "render_summary_pdf",
 ]

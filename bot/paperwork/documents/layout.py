@@ -4,13 +4,9 @@ from __future__ import annotations
 from fpdf.fonts import FontFace
 
 from bot.paperwork.documents import blocks as b
-from bot.paperwork.documents import thai_text
 from bot.paperwork.documents.pdf import BODY_SIZE, FONT, LINE, OfficialPdf
 from bot.paperwork.documents.thai_text import format_number
 
-# Until the PDF base breaks Thai lines itself (issue 14's text layer), text gets break hints first;
-# once thai_text no longer has break_thai, the text goes to the PDF exactly as written.
-break_thai = getattr(thai_text, "break_thai", lambda text: text)
 
 WORD_BODY = 16  # block sizes are TH Sarabun points; the PDF font may be drawn at another body size
 BAR_COLOUR = (60, 110, 160)
@@ -64,7 +60,7 @@ def _heading(pdf: OfficialPdf, block: b.Heading) -> None:
     """A bold centred title, wrapped between words when it is longer than a line."""
     size = _size(block.size)
     pdf.set_font(FONT, "B", size)
-    pdf.multi_cell(pdf.epw, size * 0.5, break_thai(block.text), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(pdf.epw, size * 0.5, block.text, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", BODY_SIZE)
 
 
@@ -76,7 +72,7 @@ def _para(pdf: OfficialPdf, block: b.Para, left: float) -> None:
         pdf.set_font(FONT, "B" if block.bold else "", _size(block.size or WORD_BODY))
         for part in block.text.split("\n"):
             pdf.set_x(pdf.l_margin + left)
-            pdf.multi_cell(pdf.epw - left, LINE, break_thai(part), align=block.align[0].upper(),
+            pdf.multi_cell(pdf.epw - left, LINE, part, align=block.align[0].upper(),
                            new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(FONT, "", BODY_SIZE)
         return
@@ -93,7 +89,7 @@ def _choices(pdf: OfficialPdf, block: b.Choices, left: float) -> None:
             pdf.line(x + size - 0.6, y + 2.2, x + 0.6, y + 1.6 + size - 0.6)
         pdf.set_xy(x + size + 1.5, y)
         width = pdf.get_string_width(label) + 4
-        pdf.cell(width, LINE, break_thai(label))
+        pdf.cell(width, LINE, label)
         x += size + 1.5 + width + 8
     pdf.ln(LINE)
 
@@ -115,9 +111,9 @@ def _table(pdf: OfficialPdf, block: b.Table) -> None:
     with pdf.table(col_widths=block.widths, text_align=align, line_height=LINE, headings_style=style,
                    padding=(0.5, 1.5)) as table:
         for row in [block.headings, *block.rows]:
-            table.row([break_thai(cell) for cell in row])
+            table.row([cell for cell in row])
         if block.total:
-            table.row([break_thai(cell) for cell in block.total], style=FontFace(emphasis="BOLD"))
+            table.row([cell for cell in block.total], style=FontFace(emphasis="BOLD"))
     pdf.gap(0.7)
 
 
@@ -133,13 +129,13 @@ def bars(pdf: OfficialPdf, rows, unit: str) -> None:
     for label, count in rows:
         y = pdf.get_y()
         pdf.set_xy(pdf.l_margin, y)
-        pdf.cell(label_w - 2, LINE, break_thai(label), align="R")
+        pdf.cell(label_w - 2, LINE, label, align="R")
         length = bar_w * count / top if top else 0.0
         if length:
             with pdf.local_context(fill_color=BAR_COLOUR):
                 pdf.rect(bar_x, y + 1.2, max(length, 0.6), LINE - 2.4, style="F")
         pdf.set_xy(bar_x + length + 1.5, y)
-        pdf.cell(count_w, LINE, break_thai(f"{format_number(count)} {unit}".strip()))
+        pdf.cell(count_w, LINE, f"{format_number(count)} {unit}".strip())
         pdf.ln(LINE)
     with pdf.local_context(draw_color=90, line_width=0.3):
         pdf.line(bar_x, y0, bar_x, pdf.get_y())  # the axis the bars grow from

@@ -1,56 +1,5 @@
-"""Thai text helpers for documents: line-break hints between words, and amounts in words."""
+"""Thai text helpers for documents: amounts in words, numbers, school and district names."""
 from __future__ import annotations
-
-import re
-from functools import cache
-
-ZWSP = "\u200b"
-NBSP = "\u00a0"
-
-# Thai letters, vowels, tone marks and signs; Thai digits (U+0E50-0E59) are left out so
-# numbers are never split from their neighbours by a break hint.
-_THAI_RUN = re.compile(r"[\u0e01-\u0e4f\u0e5a\u0e5b]+")
-# A token starting with one of these must stay glued to the one before it.
-_NO_BREAK_BEFORE = re.compile(r"^[\u0e30-\u0e3a\u0e45-\u0e4e\u0e2f]")
-# A token ending with a leading vowel (เ แ โ ใ ไ) must stay glued to the one after it.
-_NO_BREAK_AFTER = re.compile(r"[\u0e40-\u0e44]$")
-# "ต่าง ๆ": the repetition mark must not start a line, so its space becomes non-breaking.
-_REPEAT_MARK = re.compile(r" ([\u0e46\u0e2f])")
-_LONG_RUN = 120  # beyond this, newmm's safe mode keeps segmentation time bounded
-
-
-@cache
-def _segmenter():
-    """Import the dictionary segmenter on first use (loading its word list takes ~0.5 s)."""
-    from newmm_tokenizer.newmm import segment
-
-    return segment
-
-
-def thai_words(run: str) -> list[str]:
-    """Split a run of Thai letters into words (dictionary maximal matching, newmm)."""
-    tokens = _segmenter()(run, safe_mode=len(run) > _LONG_RUN)
-    words: list[str] = []
-    for token in tokens:
-        if words and (_NO_BREAK_BEFORE.match(token) or _NO_BREAK_AFTER.search(words[-1])):
-            words[-1] += token
-        else:
-            words.append(token)
-    return words
-
-
-def break_thai(text: str) -> str:
-    """Insert zero-width spaces between Thai words so PDF line breaking can wrap Thai text."""
-    if not text:
-        return text or ""
-    text = _REPEAT_MARK.sub("\u00a0\\1", text.replace(ZWSP, ""))
-    return _THAI_RUN.sub(lambda m: ZWSP.join(thai_words(m.group())), text)
-
-
-def unbreak(text: str) -> str:
-    """Remove the zero-width spaces that break_thai inserted."""
-    return (text or "").replace(ZWSP, "")
-
 
 # ------------------------------------------------------------ amounts in words
 
