@@ -7,14 +7,14 @@ reading every case row (the facts make them wide): a fiscal year at a million ca
 megabytes instead of 300 (docs/benchmarks.md).
 
 Revision ID: 0004e
-Revises: 0003g
+Revises: 0004d
 Create Date: 2026-12-02 14:45:00
 """
 from alembic import op
 
 
 revision = '0004e'
-down_revision = '0003g'
+down_revision = '0004d'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """the duty roster, LINE's push budget, pushes counted and merged per outbox row
 
 Revision ID: 0004g
-Revises: 0003g
+Revises: 0004e
 Create Date: 2026-12-02 13:50:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import models.base
 
 
 revision = '0004g'
-down_revision = '0003g'
+down_revision = '0004e'
 branch_labels = None
 depends_on = None
 
