@@ -64,6 +64,9 @@ class Case(Base):
     waiting_told_at: Mapped[datetime | None]  # the principal was told nobody has taken it yet
     occurred_time_unknown: Mapped[bool] = mapped_column(default=False)  # occurred_at is the day only
     fund_reminded_at: Mapped[datetime | None]  # the 24-hour fund deadline reminder went out
+    urgent: Mapped[bool] = mapped_column(default=False)  # ด่วนที่สุด: danger to life or ongoing harm
+    urgent_reason: Mapped[str | None] = mapped_column(String(100))  # the word, the category, or "asked"
+    details_pending: Mapped[bool] = mapped_column(default=False)  # filed first, the form is still being answered
 
     owner: Mapped["Officer | None"] = relationship()
     photos: Mapped[list["Photo"]] = relationship(back_populates="case", order_by="Photo.id")
