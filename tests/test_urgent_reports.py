@@ -295,3 +295,42 @@ def test_the_configured_numbers_are_the_call_buttons(database_url, line, tmp_pat
         assert "02-123-4567 โรงพยาบาลอำเภอ" in numbers["altText"]
     finally:
         application.extensions["ccpc"].db.dispose()
+
+
+# ---- marked everywhere: the memo, the staff group, the principal's own list ----------------------------------
+
+def test_the_urgent_case_is_marked_in_the_memo_the_group_notice_and_the_principals_list(app, services, line):
+    from bot.paperwork.case_documents import memo_pdf
+    from models import Case
+    from tests.test_documents import plain
+    from tests.test_groups import GROUP, register_by_code
+
+    add_officer(services, line)
+    register_by_code(services, line, line.user())
+    file_report(line.user())
+    principal = line.user()
+    file_urgent(principal, "นักเรียนหมดสติ ไม่หายใจ")
+    assert line.messages_to(GROUP)[-1]["text"].startswith("‼ ด่วนที่สุด มีการแจ้งเหตุใหม่ เลขที่ 0002/2569")
+    assert "หมดสติ" not in str(line.messages_to(GROUP))  # the group hears that it is urgent, never what
+    principal.says("สถานะ")
+    assert "0002/2569 (ด่วนที่สุด)" in principal.texts()[-2] or "0002/2569 (ด่วนที่สุด)" in principal.last_text()
+    with services.db.session() as session:
+        ordinary, urgent = (session.get(Case, 1), session.get(Case, 2))
+        assert "ด่วนที่สุด" in plain(memo_pdf(session, urgent, services.settings, services.now()))
+        assert "ด่วนที่สุด" not in plain(memo_pdf(session, ordinary, services.settings, services.now()))
+
+
+def test_danger_in_the_facts_offers_to_send_the_report_at_once(app, services, line):
+    officer = add_officer(services, line)
+    principal = line.user()
+    to_facts(principal, "นักเรียนคิดฆ่าตัวตาย ยังอยู่บนดาดฟ้า")
+    (numbers,) = emergency_messages(principal)
+    [send_now] = [a for a in limits.tappable_actions(numbers) if a.get("type") == "message"]
+    principal.uses(send_now)  # the subject is answered already: the school and a phone are left
+    assert "แจ้งด่วน 2/3" in principal.last_text()
+    principal.says("โรงเรียนบ้านหนองตัวอย่าง")
+    principal.says("0812345678")
+    (case,) = cases(services)
+    assert case.urgent_reason == "คิดฆ่าตัวตาย" and case.facts.startswith("นักเรียนคิดฆ่าตัวตาย")
+    assert "คิดฆ่าตัวตาย" in str(alerts_to(line, officer)[0]["contents"])
+    assert "ข้อ 5" in principal.last_text()  # the form goes on where it was

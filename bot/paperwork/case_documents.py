@@ -30,7 +30,8 @@ def memo_pdf(session, case: Case, settings, now) -> bytes:
         source_phone=case.source_phone or "", reporter_name=case.reporter_name,
         reporter_position=case.reporter_position, reporter_school=case.reporter_school,
         reporter_district=case.reporter_district, reporter_phone=case.reporter_phone,
-        signer_name=settings.memo_signer_name, signer_position=settings.memo_signer_position, photos=images)
+        signer_name=settings.memo_signer_name, signer_position=settings.memo_signer_position, photos=images,
+        urgency="ด่วนที่สุด" if case.urgent else "")
     return render_memo(data)
 
 

@@ -36,6 +36,7 @@ class MemoData:
     signer_position: str
     doc_number: str | None = None
     photos: list[bytes] = field(default_factory=list)  # JPEG/PNG bytes
+    urgency: str = ""  # ชั้นความเร็ว above the heading, e.g. "ด่วนที่สุด"; empty for an ordinary memo
 
 
 def _or_dash(value: str | None) -> str:
@@ -63,7 +64,9 @@ def _addressee(text: str) -> str:
 
 
 def _memo_head(pdf: OfficialPdf, data: MemoData) -> None:
-    """Heading and the ส่วนราชการ / ที่ / วันที่ / เรื่อง / เรียน lines."""
+    """The urgency mark, heading and the ส่วนราชการ / ที่ / วันที่ / เรื่อง / เรียน lines."""
+    if data.urgency:
+        pdf.paragraph(data.urgency, indent=0, bold=True)
     pdf.heading("บันทึกข้อความ")
     pdf.gap(0.6)
     pdf.labelled("ส่วนราชการ", data.office_name)
