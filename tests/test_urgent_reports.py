@@ -334,3 +334,17 @@ def test_danger_in_the_facts_offers_to_send_the_report_at_once(app, services, li
     assert case.urgent_reason == "คิดฆ่าตัวตาย" and case.facts.startswith("นักเรียนคิดฆ่าตัวตาย")
     assert "คิดฆ่าตัวตาย" in str(alerts_to(line, officer)[0]["contents"])
     assert "ข้อ 5" in principal.last_text()  # the form goes on where it was
+
+
+def test_urgent_with_what_happened_in_the_middle_of_the_form_takes_it_as_the_one_line(app, services, line):
+    principal = line.user()
+    principal.says("แจ้งเหตุ")
+    principal.taps("ถูกกระทำความรุนแรง")
+    principal.taps("ใช้เรื่องที่แนะนำ")
+    principal.says("ด่วน นักเรียนถูกทำร้ายเลือดออกมาก")  # the subject was answered: this line replaces it
+    assert "แจ้งด่วน 2/3" in principal.last_text()
+    principal.says("โรงเรียนบ้านหนองตัวอย่าง")
+    principal.says("0812345678")
+    (case,) = cases(services)
+    assert case.subject == "นักเรียนถูกทำร้ายเลือดออกมาก" and case.category == "violence"
+    assert case.reporter_school == "โรงเรียนบ้านหนองตัวอย่าง" and "ข้อ 3" in principal.last_text()

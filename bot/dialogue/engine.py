@@ -303,8 +303,8 @@ def _first_open(chat: Chat) -> str:
 
 
 def _take_fast(chat: Chat, rest: str) -> list[dict]:
-    """The word was said: the alarm at once, then the fast track's questions (the text after the word answers
-    the first); already done, the alarm again and the question where they are."""
+    """The word was said: the alarm at once, then the fast track's questions not answered yet (the text after
+    the word answers its first); after filing, the alarm again and the question where they are."""
     answers, fast = chat.progress.answers, chat.flow.fast
     answers[URGENT] = True
     said = fast.alarm(chat)
@@ -312,13 +312,13 @@ def _take_fast(chat: Chat, rest: str) -> list[dict]:
         chat.store.save(chat.progress)
         return said + ask(chat)
     answers[FAST], chat.progress.editing = ASKING, False
+    if rest:  # the text after the word answers the first question (what happened), even if answered before
+        chat.progress.step = fast.steps[0]
+        return said + handle(chat, Answer("text", rest))
     waiting = _fast_open(chat)
     if waiting is None:
         answers[FAST] = FILED
         return said + fast.early(chat) + _enter(chat, _after_early(chat))
-    chat.progress.step = waiting
-    if rest:
-        return said + handle(chat, Answer("text", rest))
     return said + _enter(chat, waiting)
 
 
