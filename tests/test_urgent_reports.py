@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.casework.deadlines import escalate_unanswered
+from bot.core.thai_dates import BANGKOK
 from bot.core.urgency import danger_words
 from bot.intake.report_form import URGENT_BUTTON
 from bot.line import limits
@@ -348,3 +349,18 @@ def test_urgent_with_what_happened_in_the_middle_of_the_form_takes_it_as_the_one
     (case,) = cases(services)
     assert case.subject == "นักเรียนถูกทำร้ายเลือดออกมาก" and case.category == "violence"
     assert case.reporter_school == "โรงเรียนบ้านหนองตัวอย่าง" and "ข้อ 3" in principal.last_text()
+
+
+def test_after_filing_a_date_asked_again_is_asked_again_not_skipped(app, services, line):
+    principal = line.user()
+    file_urgent(principal)
+    principal.taps("เกิดอุบัติเหตุ")
+    principal.says("22/11/26 14.30")  # which era: asked about
+    principal.taps("ไม่ใช่")
+    assert "ข้อ 3" in principal.last_text()  # the path comes back to the date: it is asked again
+    principal.says("ไม่ทราบเวลาแน่ชัด")
+    principal.says("เมื่อวาน")
+    assert "ข้อ 4" in principal.last_text()
+    (case,) = cases(services)
+    assert case.occurred_time_unknown and case.details_pending
+    assert case.occurred_at.astimezone(BANGKOK).date().isoformat() == "2026-11-21"

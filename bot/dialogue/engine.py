@@ -293,13 +293,13 @@ def _fast_open(chat: Chat) -> str | None:
 
 
 def _first_open(chat: Chat) -> str:
-    """The first step on the answers' path not answered yet (DONE when every one is)."""
-    flow, name = chat.flow, chat.flow.steps[0].name
-    for _ in flow.steps:  # a path passes each step once at most
-        if name == DONE or not flow.has(name) or not _answered(chat, name):
-            return name
+    """The first step on the answers' path not answered yet (DONE when every one is); a step the path
+    comes back to (a date asked again) is asked again."""
+    flow, name, seen = chat.flow, chat.flow.steps[0].name, set()
+    while name != DONE and flow.has(name) and _answered(chat, name) and name not in seen:
+        seen.add(name)
         name = _following(flow, flow.step(name), chat.progress.answers)
-    return DONE
+    return name
 
 
 def _take_fast(chat: Chat, rest: str) -> list[dict]:
