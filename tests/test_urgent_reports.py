@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.casework.deadlines import escalate_unanswered
+from bot.casework.deadlines import escalate_unanswered, tell_waiting_principals
 from bot.core.thai_dates import BANGKOK
 from bot.core.urgency import danger_words
 from bot.intake.report_form import URGENT_BUTTON
@@ -247,8 +247,10 @@ def test_an_urgent_case_escalates_after_five_minutes_an_ordinary_one_after_fifte
     assert len(alerts_to(line, boss)) == 2  # the urgent one reached the supervisor at once
     clock.advance(minutes=4)
     assert escalate_unanswered(services) == 0
+    assert tell_waiting_principals(services) == 0
     clock.advance(minutes=2)
     assert escalate_unanswered(services) == 1  # only the urgent case
+    assert tell_waiting_principals(services) == 1  # and its principal is told it is still waiting
     services.send_outbox()
     assert "ยังไม่มีผู้รับเรื่องเกิน 5 นาที" in officer.texts()[-2] and "0002/2569" in officer.texts()[-2]
     clock.advance(minutes=10)
