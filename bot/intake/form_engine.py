@@ -19,8 +19,6 @@ from bot.photos.media_store import MediaStore
 from models import Draft, ExpiredDraftNotice, Reporter
 
 
-
-
 class DraftStore:
     """The report form keeps its progress in the user's Draft row (locked for the event)."""
 

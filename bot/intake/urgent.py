@@ -11,7 +11,7 @@ from bot.casework import actions as casework
 from bot.casework.case_view import officer_alert
 from bot.core.texts import say
 from bot.core.urgency import danger_words
-from bot.dialogue.engine import FAST, URGENT, FastTrack
+from bot.dialogue.engine import FAST, FastTrack
 from bot.intake import cases
 from bot.intake.report_form import URGENT_REASON, URGENT_STEPS, urgent_taken
 from bot.line import messages as m
