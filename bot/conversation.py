@@ -16,7 +16,7 @@ from bot.dialogue import chat_state, engine
 from bot.dialogue import payloads as p
 from bot.dialogue.answers import Answer, normalise
 from bot.fund import chat as fund_chat
-from bot.intake import cases, form_engine
+from bot.intake import cases, form_engine, report_form
 from bot.line import messages as m
 from bot.staff import groups, officers
 from config.settings import Settings
@@ -146,6 +146,13 @@ def start_report(msg: Message) -> list[dict]:
     return form_engine.start(msg.turn)
 
 
+def report_urgently(msg: Message) -> list[dict]:
+    """"ด่วน" or the urgent button: the emergency numbers at once, and the report filed after three answers."""
+    if msg.draft is not None:
+        return in_report(msg)  # the form itself takes the fast track from whichever step it is at
+    return form_engine.start_urgent(msg.turn, msg.answer)
+
+
 def show_status(msg: Message) -> list[dict]:
     mine = cases.cases_of(msg.turn.session, msg.turn.user_id)
     return _then_resume(msg, [m.text(say("my_cases", cases=mine, state_names=STATES), menu_buttons())])
@@ -246,6 +253,8 @@ ROUTES: tuple[Route, ...] = (
           and x.words in officer_desk.OFFICER_WORDS, officer_word),
     Route("a principal's button", lambda x: x.payload is not None and x.payload.audience == "principal",
           principal_button, principal=True),
+    Route("ด่วน, or the urgent button, at any step", lambda x: report_form.urgent_taken(x.answer) is not None,
+          report_urgently, principal=True),
     Route("a principal's command", lambda x: _command(x) is not None, lambda x: _command(x)(x), principal=True),
     Route("an answer to the report form", lambda x: x.draft is not None, in_report, principal=True),
     Route("an answer in a principal's conversation (fund, which case)", lambda x: x.flow is not None, in_flow,

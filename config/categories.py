@@ -11,13 +11,15 @@ class Category:
     label: str  # short enough for a quick-reply button (20 characters)
     subject: str  # suggested subject line for the report ("เรื่อง")
     synonyms: tuple[str, ...] = ()
+    urgent: bool = False  # urgent by itself (ongoing harm): the emergency numbers at once, the case ด่วนที่สุด
 
 
 OTHER = "other"
 
 CATEGORIES: tuple[Category, ...] = (
     Category("sexual_abuse", "ถูกล่วงละเมิดทางเพศ", "ถูกล่วงละเมิดทางเพศ",
-             "รายงานนักเรียนถูกล่วงละเมิดทางเพศ", ("ล่วงละเมิด", "ล่วงละเมิดทางเพศ", "ข่มขืน", "อนาจาร")),
+             "รายงานนักเรียนถูกล่วงละเมิดทางเพศ", ("ล่วงละเมิด", "ล่วงละเมิดทางเพศ", "ข่มขืน", "อนาจาร"),
+             urgent=True),
     Category("violence", "ถูกกระทำความรุนแรง", "ถูกกระทำความรุนแรง",
              "รายงานนักเรียนถูกกระทำความรุนแรง", ("ความรุนแรง", "รุนแรง", "ทำร้าย", "ถูกทำร้าย", "ทารุณ")),
     Category("drugs", "ยาเสพติด", "ยาเสพติด",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -17,6 +18,27 @@ def _bool(value: str) -> bool:
 def _list(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
+
+def _emergency_numbers(value: str) -> tuple[tuple[str, str], ...]:
+    """"1669=การแพทย์ฉุกเฉิน,191=ตำรวจ": each number with what it is for, shown as a call button "1669 การแพทย์ฉุกเฉิน"."""
+    from bot.line.limits import MAX_LABEL, label_length
+
+    numbers = []
+    for part in _list(value):
+        number, _, name = (piece.strip() for piece in part.partition("="))
+        if not re.fullmatch(r"\+?[0-9-]{3,20}", number) or not name:
+            raise ValueError(f"{part!r}: write each as number=what it is for, e.g. 1669=การแพทย์ฉุกเฉิน")
+        if label_length(f"{number} {name}") > MAX_LABEL:
+            raise ValueError(f"{part!r}: the button \"{number} {name}\" is longer than LINE's {MAX_LABEL} characters")
+        numbers.append((number, name))
+    if not 1 <= len(numbers) <= MAX_EMERGENCY_NUMBERS:
+        raise ValueError(f"give 1 to {MAX_EMERGENCY_NUMBERS} numbers")
+    return tuple(numbers)
+
+
+MAX_EMERGENCY_NUMBERS = 8  # call buttons under one message
+EMERGENCY_NUMBERS = (("1669", "การแพทย์ฉุกเฉิน"), ("191", "ตำรวจ"), ("1300", "ศูนย์ช่วยเหลือสังคม"),
+                     ("1323", "สายด่วนสุขภาพจิต"), ("199", "ดับเพลิง/กู้ภัย"))
 
 GROUP_NOTICE_CHOICES = ("category", "district", "occurred_at")  # what a staff group's notice may show
 
@@ -64,6 +86,9 @@ class Settings:
     draft_ttl_hours: int = 24
     outbox_max_attempts: int = 8
     take_deadline_minutes: int = 15
+    urgent_take_deadline_minutes: int = 5
+    emergency_numbers: tuple[tuple[str, str], ...] = EMERGENCY_NUMBERS
+    urgent_keywords_path: str = ""
     second_escalation_minutes: int = 60
     reminder_days: int = 3
     reply_mode_minutes: int = 10
@@ -135,6 +160,9 @@ ENV = {
     "DRAFT_TTL_HOURS": ("draft_ttl_hours", int),
     "OUTBOX_MAX_ATTEMPTS": ("outbox_max_attempts", int),
     "TAKE_DEADLINE_MINUTES": ("take_deadline_minutes", int),
+    "URGENT_TAKE_DEADLINE_MINUTES": ("urgent_take_deadline_minutes", int),
+    "EMERGENCY_NUMBERS": ("emergency_numbers", _emergency_numbers),
+    "URGENT_KEYWORDS_PATH": ("urgent_keywords_path", str),
     "SECOND_ESCALATION_MINUTES": ("second_escalation_minutes", int),
     "REMINDER_DAYS": ("reminder_days", int),
     "REPLY_MODE_MINUTES": ("reply_mode_minutes", int),

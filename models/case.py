@@ -72,6 +72,9 @@ class Case(Base):
     urgency: Mapped[str | None] = mapped_column(String(20))
     doc_number: Mapped[str | None] = mapped_column(String(100))
     memo_issued_on: Mapped[date | None]
+    urgent: Mapped[bool] = mapped_column(default=False)  # ด่วนที่สุด: danger to life or ongoing harm
+    urgent_reason: Mapped[str | None] = mapped_column(String(100))  # the word, the category, or "asked"
+    details_pending: Mapped[bool] = mapped_column(default=False)  # filed first, the form is still being answered
 
     owner: Mapped["Officer | None"] = relationship()
     photos: Mapped[list["Photo"]] = relationship(back_populates="case", order_by="Photo.id")

@@ -34,7 +34,7 @@ def fill_report(principal, photos: int = 0, first_time: bool = True, when: str |
     principal.taps("ใช้เรื่องที่แนะนำ")
     for said in [when] if isinstance(when, str) else when:
         principal.says(said)
-    principal.says("นักเรียนชาย ป.5 จำนวน 1 คน พลัดตกสระน้ำหลังโรงเรียน ครูช่วยขึ้นมาได้ หมดสติชั่วครู่")
+    principal.says("นักเรียนชาย ป.5 จำนวน 1 คน พลัดตกสระน้ำหลังโรงเรียน ครูช่วยขึ้นมาได้ รู้สึกตัวดี")
     principal.says("ปฐมพยาบาลและนำส่งโรงพยาบาลชุมชน แจ้งผู้ปกครองแล้ว")
     principal.says("นางสาวสมมุติ ทดสอบ")
     principal.says("089 123 4567")

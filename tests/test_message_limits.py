@@ -43,8 +43,11 @@ def test_the_officer_alert_fits_with_the_longest_answers():
     case = SimpleNamespace(id=123456, reference="9999/2569", category="other", category_other="ก" * 100, subject="ส" * 200,
                            reporter_school="ร" * 200, reporter_district="อ" * 100, occurred_at=NOW,
                            occurred_time_unknown=False, facts="ข" * 2000, reporter_name="น" * 200, reporter_position="ต" * 200,
-                           reporter_phone="081-234-5678", photos=[SimpleNamespace(status="stored")] * 50)
+                           reporter_phone="081-234-5678", photos=[SimpleNamespace(status="stored")] * 50,
+                           urgent=False, urgent_reason=None, details_pending=False)
     assert line_limits.problems([officer_alert(case)]) == []
+    urgent = SimpleNamespace(**{**vars(case), "urgent": True, "urgent_reason": "ก" * 100, "details_pending": True})
+    assert line_limits.problems([officer_alert(urgent, "ล" * 300, 5)]) == []
 
 
 def test_every_template_renders_to_a_message_that_fits():
@@ -54,7 +57,7 @@ def test_every_template_renders_to_a_message_that_fits():
                            reporter_name="น" * 200,
                            reporter_position="ต" * 200, reporter_phone="081-234-5678", owner=officer, state="taken",
                            facts="ข" * 2000, initial_help="ช" * 2000, source_name="ท" * 200, source_phone="0",
-                           closing_summary="ส" * 2000)
+                           closing_summary="ส" * 2000, urgent=True, urgent_reason="ก" * 100, details_pending=True)
     entry = SimpleNamespace(at=NOW, detail={"to": "referred", "destination": "ตำรวจ", "contact": "ก" * 2000,
                                             "level": 2, "days": 3}, text="ข" * 400)
     values = {
@@ -74,6 +77,7 @@ def test_every_template_renders_to_a_message_that_fits():
         "status": "gone", "fields": ("category", "district", "occurred_at"), "links": [("PDF", "https://x.test/" + "a" * 300)] * 3, "report": SimpleNamespace(title="t", period_label="p", by_category=[("ก", 1)] * 8, overdue=1, aid_paid_count=1, aid_paid_baht=5000), "total": 8, "wait": "1 ชั่วโมง", "rows": [], "status_names": {"requested": "ร"}, "request": SimpleNamespace(id=1, student_label="ก" * 60, student_grade="ป.5", item_label="ก" * 300, amount_baht=5000, payment_method="cash", late=True, requested_at=NOW, decision_note="ก" * 500, paid_on=NOW.date(), status="requested", case=None), "methods": {"cash": "เงินสด"}, "items": [SimpleNamespace(label="ก" * 300, amount_baht=5000)] * 10, "item": SimpleNamespace(label="ก" * 300, amount_baht=5000), "deadline": NOW, "late": True, "note": "ก" * 500, "student": "ก" * 60, "size_mb": 25.3, "limit_mb": 20, "megapixels": 81.0, "limit_mp": 40, "kind": "HEIC", "example": "วันนี้ 9.30", "part": "ก" * 60, "numbers": True, "problem": "ก" * 300, "choices": ["ก" * 300] * 12, "base_url": "https://x.test", "on_duty": ", ".join(["น" * 200] * 5), "until": NOW, "shifts": ["ก" * 250] * 14, "budget": SimpleNamespace(month="2026-11", quota=500, consumed=480, read_at=NOW, exhausted_at=NOW),
         "left": 20, "share": 96, "reserve": 50, "this_month": True, "held_count": 400,
         "held": [{"kind": "escalation", "to": "น" * 200, "case": "0001/2569", "since": NOW, "reason": "quota"}] * 15,
+        "emergency": [("1669", "การแพทย์ฉุกเฉิน")] * 8, "offer": True,
     }
     values.update({"current": "ลับที่สุด", "marks": ("ลับ", "ลับมาก", "ลับที่สุด"), "mark": "ด่วนที่สุด",
                    "number": "ศ" * 100})  # the memo's marks and document number

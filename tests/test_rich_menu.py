@@ -36,7 +36,7 @@ def principal_menus(line) -> list:
     """The principals' menus in the fake LINE (install also puts the officers' menu there)."""
     return [m for m in line.rich_menus if m.definition["name"] == rich_menu.NAME]
 
-def test_install_makes_one_default_menu_with_three_buttons(app, line):
+def test_install_makes_one_default_menu_with_four_buttons(app, line):
     result = install(app)
     assert result.exit_code == 0, result.output
     [menu] = principal_menus(line)
@@ -45,7 +45,8 @@ def test_install_makes_one_default_menu_with_three_buttons(app, line):
     assert image.format in ("PNG", "JPEG") and image.size == (2500, 843) and len(menu.image) <= 1_000_000
     areas = menu.definition["areas"]
     assert [a["action"] for a in areas] == [{"type": "message", "label": label, "text": text} for label, text in
-                                            (("แจ้งเหตุ", "แจ้งเหตุ"), ("สถานะ", "สถานะ"), ("เมนู/วิธีใช้", "เมนู"))]
+                                            (("เหตุด่วน", "เหตุด่วน"), ("แจ้งเหตุ", "แจ้งเหตุ"), ("สถานะ", "สถานะ"),
+                                             ("เมนู/วิธีใช้", "เมนู"))]
     assert sum(a["bounds"]["width"] for a in areas) == 2500 and {a["bounds"]["height"] for a in areas} == {843}
 
 

@@ -95,7 +95,7 @@ def test_a_text_shows_as_sent_and_the_reply_has_numbered_quick_replies(client, s
     assert entries[0]["side"] == "user" and entries[0]["message"]["text"] == "แจ้งเหตุ"
     question = entries[-1]["message"]
     assert "ข้อ 1" in question["text"]
-    assert [i["action"]["_tap"] for i in question["quickReply"]["items"]] == list(range(9))
+    assert [i["action"]["_tap"] for i in question["quickReply"]["items"]] == list(range(10))  # the urgent button, 8 kinds, ยกเลิก
     assert say(client, "principal-3", "   ").status_code == 400
     assert say(client, "principal-3", "ก" * 5001).get_json()["error"].startswith("ข้อความยาวเกิน")
 
@@ -225,7 +225,7 @@ def test_simulator_mode_installs_the_bots_rich_menu_and_the_page_shows_it(built)
     assert menu["richMenuId"] == installed.rich_menu_id and menu["chatBarText"] == "เมนูแจ้งเหตุ"
     assert menu["selected"] is True and menu["size"] == {"width": 2500, "height": 843}
     assert [(a["bounds"]["x"], a["action"]["text"], a["action"]["_tap"]) for a in menu["areas"]] == [
-        (0, "แจ้งเหตุ", 0), (833, "สถานะ", 1), (1667, "เมนู", 2)]
+        (0, "เหตุด่วน", 0), (625, "แจ้งเหตุ", 1), (1250, "สถานะ", 2), (1875, "เมนู", 3)]
     image = client.get(menu["image"])
     assert image.status_code == 200 and image.mimetype == "image/png" and image.data == installed.image
     assert image.data.startswith(b"\x89PNG")
@@ -253,13 +253,13 @@ def test_the_simulator_starts_without_a_menu_when_installing_it_fails(tmp_path, 
 def test_tapping_the_rich_menu_sends_its_word_like_typing_it(client, sim, services):
     assert rich_menu.install(services.gateway).ok
     menu = state(client, "principal-3")["richMenu"]
-    tapped = client.post("/simulator/api/chats/principal-3/tap", json={"menu": menu["richMenuId"], "index": 0})
+    tapped = client.post("/simulator/api/chats/principal-3/tap", json={"menu": menu["richMenuId"], "index": 1})
     assert tapped.get_json() == {"status": 200}
     entries = state(client, "principal-3")["entries"]
     assert entries[0]["side"] == "user" and entries[0]["message"] == {"type": "text", "text": "แจ้งเหตุ"}
     assert bot_texts(entries)[-1].startswith("ข้อ 1 เหตุที่เกิดขึ้นเป็นเรื่องประเภทใด")
     for persona, body in (("principal-3", {"menu": "richmenu-old", "index": 0}),
-                          ("principal-3", {"menu": menu["richMenuId"], "index": 3}),
+                          ("principal-3", {"menu": menu["richMenuId"], "index": 4}),
                           ("group", {"menu": menu["richMenuId"], "index": 0})):
         refused = client.post(f"/simulator/api/chats/{persona}/tap", json=body)
         assert refused.status_code == 400 and refused.get_json()["error"] == "ไม่พบปุ่มนี้"

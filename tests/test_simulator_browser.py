@@ -180,7 +180,7 @@ def test_what_line_refuses_shows_in_the_page(served, browser):
     expect(page.locator("#refusals")).to_contain_text("LINE ปฏิเสธคำขอ 1 ครั้ง")
 
 
-def test_the_rich_menu_is_under_a_principals_chat_and_its_left_third_starts_a_report(served, browser):
+def test_the_rich_menu_is_under_a_principals_chat_and_its_second_quarter_starts_a_report(served, browser):
     url, _, _ = served
     errors: list[str] = []
     page = open_chat(browser, url, "principal-1", errors)
@@ -198,7 +198,7 @@ def test_the_rich_menu_is_under_a_principals_chat_and_its_left_third_starts_a_re
     bar.click()
     expect(picture).to_be_visible()
 
-    picture.click(position={"x": shown["width"] / 6, "y": shown["height"] / 2})  # แจ้งเหตุ
+    picture.click(position={"x": shown["width"] * 3 / 8, "y": shown["height"] / 2})  # แจ้งเหตุ (เหตุด่วน is first)
     expect(page.locator("#messages .row.user .bubble").last).to_have_text("แจ้งเหตุ")  # sent as if typed
     bot_says(page, "ข้อ 1 เหตุที่เกิดขึ้นเป็นเรื่องประเภทใด")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

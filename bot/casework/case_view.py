@@ -34,15 +34,19 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
     return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
 
 
-def officer_alert(case, on_duty: str = "") -> dict:
-    """The push hotline officers get when a case is filed (a Flex bubble); names who is on duty."""
+def officer_alert(case, lead: str | None = None, minutes: int | None = None, on_duty: str = "") -> dict:
+    """The push hotline officers get when a case is filed (a Flex bubble); `lead` in bold above it; names
+    who is on duty. An urgent case says so in its header, colour and first line (with `minutes` to take it)."""
     body = say("officer_alert", case=case, category=display_name(case.category, case.category_other),
                facts=excerpt(case.facts), photo_count=sum(p.status in ("pending", "stored") for p in case.photos),
-               on_duty=on_duty)
+               minutes=minutes, on_duty=on_duty)
     rows = [{"type": "text", "text": line or " ", "wrap": True, "size": "sm"} for line in body.split("\n")]
+    if lead:
+        rows.insert(0, {"type": "text", "text": lead, "wrap": True, "size": "sm", "weight": "bold"})
     bubble = {
         "type": "bubble",
-        "header": {"type": "box", "layout": "vertical", "backgroundColor": "#B71C1C", "contents": [
+        "header": {"type": "box", "layout": "vertical", "backgroundColor": "#7F0000" if case.urgent else "#B71C1C",
+                   "contents": [
             {"type": "text", "text": say("officer_alert_header", case=case), "weight": "bold", "color": "#FFFFFF"}]},
         "body": {"type": "box", "layout": "vertical", "spacing": "xs", "contents": rows},
         "footer": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": alert_buttons(case)},
@@ -83,19 +87,24 @@ def _entry_line(entry) -> str:
     return " ".join(line.split())
 
 
+def take_minutes(case, settings) -> int:
+    """How soon the case must be taken: an urgent case much sooner."""
+    return settings.urgent_take_deadline_minutes if case.urgent else settings.take_deadline_minutes
+
+
 def is_overdue(case, now, settings) -> bool:
     """Not taken within the deadline, or no update from its owner for the reminder period."""
     if case.state == "new":
-        return now - case.filed_at > timedelta(minutes=settings.take_deadline_minutes)
+        return now - case.filed_at > timedelta(minutes=take_minutes(case, settings))
     if case.state == "closed":
         return False
     return now - (case.last_update_at or case.taken_at or case.filed_at) > timedelta(days=settings.reminder_days)
 
 
 def open_cases(session, now, settings) -> str:
-    """Every open case, oldest first, with its age, owner and an overdue mark (เรื่องค้าง)."""
-    rows = list(session.scalars(select(Case).where(Case.state != "closed").order_by(Case.filed_at, Case.id)
-                                .limit(40)))
+    """Every open case, urgent ones first, then oldest first, with its age, owner and marks (เรื่องค้าง)."""
+    rows = list(session.scalars(select(Case).where(Case.state != "closed")
+                                .order_by(Case.urgent.desc(), Case.filed_at, Case.id).limit(40)))
     lines = [say("open_case_line", case=c, age=_age(now - c.filed_at), state_name=STATES[c.state],
                  overdue=is_overdue(c, now, settings)) for c in rows]
     return say("open_cases", lines=lines, on_duty=duty.names(duty.on_duty(session, now)))

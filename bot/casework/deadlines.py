@@ -21,15 +21,19 @@ if TYPE_CHECKING:  # the service's parts are passed in; importing them would poi
 
 
 def escalate_unanswered(services: Services) -> int:
-    """Re-alert every officer, then supervisors too, for cases nobody took in time (twice at most)."""
+    """Re-alert every officer, then supervisors too, for cases nobody took in time (twice at most);
+    an urgent case's first deadline is the shorter URGENT_TAKE_DEADLINE_MINUTES."""
     now, settings = services.now(), services.settings
-    steps = ((1, settings.take_deadline_minutes), (2, settings.second_escalation_minutes))
+    steps = ((1, True, settings.urgent_take_deadline_minutes), (1, False, settings.take_deadline_minutes),
+             (2, None, settings.second_escalation_minutes))
     done = 0
     with services.db.session() as session:
-        for level, minutes in steps:
+        for level, urgent, minutes in steps:
             due = select(Case.id).where(Case.state == "new", Case.owner_officer_id.is_(None),
                                         Case.escalation_level < level,
                                         Case.filed_at <= now - timedelta(minutes=minutes))
+            if urgent is not None:
+                due = due.where(Case.urgent.is_(urgent))
             for case_id in list(session.scalars(due)):
                 done += _escalate(session, case_id, level, minutes, now)
         session.commit()
@@ -59,8 +63,9 @@ def escalation_recipients(session, level: int) -> list:
 def tell_waiting_principals(services: Services) -> int:
     """Tell the principal of a case nobody took within the deadline that it is still waiting, with the hotlines."""
     now, settings = services.now(), services.settings
-    waiting = (Case.state == "new", Case.owner_officer_id.is_(None), Case.waiting_told_at.is_(None),
-               Case.filed_at <= now - timedelta(minutes=settings.take_deadline_minutes))
+    late = or_(Case.filed_at <= now - timedelta(minutes=settings.take_deadline_minutes),
+               (Case.urgent.is_(True)) & (Case.filed_at <= now - timedelta(minutes=settings.urgent_take_deadline_minutes)))
+    waiting = (Case.state == "new", Case.owner_officer_id.is_(None), Case.waiting_told_at.is_(None), late)
     done = 0
     with services.db.session() as session:
         for case_id in list(session.scalars(select(Case.id).where(*waiting))):

@@ -17,6 +17,9 @@ from bot.core.texts import say
 from bot.line import messages as m
 
 SUMMARY, EDIT_PICK, DONE = "summary", "edit_pick", "done"
+# Kept in the answers of a flow with a fast track (so a restart resumes it too):
+URGENT, FAST, ANSWERED = "_urgent", "_fast", "_answered"  # alarm said; fast track taken; steps answered
+ASKING, FILED = "asking", "filed"  # the fast track's questions are being asked; its early action is done
 CANCEL = frozenset({"ยกเลิก", "cancel"})
 SKIP = frozenset({"ข้าม", "skip"})
 STOP_EDITING = "ยกเลิกการแก้ไข"
@@ -53,6 +56,21 @@ class Step:
 
 
 @dataclass(frozen=True)
+class FastTrack:
+    """Act first, details after: a word (or button) at any step asks `steps` first (those not answered yet);
+    once they are answered `early` acts at once (files the case), then the flow goes on with the steps not
+    yet answered, `update` keeping each later answer, and `finish` at the end. `alarm` is said when the
+    fast track is taken, or the first time `danger` shows in the answers."""
+
+    taken: Callable  # (answer) -> None, or the text after the word ("" for the word alone)
+    steps: tuple[str, ...]
+    early: Callable  # (chat) -> replies, once `steps` are answered
+    update: Callable  # (chat) -> None, after each later answer
+    alarm: Callable  # (chat) -> replies
+    danger: Callable = lambda chat: False  # (chat) -> bool
+
+
+@dataclass(frozen=True)
 class Flow:
     """A conversation declared as data: its steps and what happens when it ends."""
 
@@ -67,6 +85,7 @@ class Flow:
     intro: Callable = _none  # (chat) -> replies before the first question
     on_media: Callable | None = None  # (chat, answer) -> replies or None, for non-text answers at any step
     minutes: Callable = lambda settings: 30  # how long an unanswered flow waits
+    fast: FastTrack | None = None  # report first, details after (the report form)
 
     def step(self, name: str) -> Step:
         return next(s for s in self.steps if s.name == name)
@@ -120,6 +139,9 @@ def handle(chat: Chat, answer: Answer) -> list[dict]:
     if words in CANCEL:
         chat.store.drop()
         return flow.cancelled(chat)
+    rest = flow.fast.taken(answer) if flow.fast is not None else None
+    if rest is not None:
+        return _take_fast(chat, rest)
     if answer.kind != "text" and flow.on_media is not None:
         reply = flow.on_media(chat, answer)
         if reply is not None:
@@ -135,7 +157,9 @@ def handle(chat: Chat, answer: Answer) -> list[dict]:
     except Invalid as problem:
         chat.store.save(progress)
         return ask(chat, str(problem))
-    return _enter(chat, _next(chat, step), step.echo(chat) if step.echo else None)
+    echo = step.echo(chat) if step.echo else None
+    said = _on_fast_track(chat)
+    return said + _enter(chat, _next(chat, step), echo)
 
 
 def ask(chat: Chat, prefix: str | None = None) -> list[dict]:
@@ -189,17 +213,27 @@ def _keep(chat: Chat, step: Step, value) -> None:
         step.store(chat.progress.answers, value, chat)
     else:
         chat.progress.answers[step.name] = value
+    answered = chat.progress.answers.get(ANSWERED, [])
+    if chat.flow.fast is not None and step.name not in answered:  # a new list: the stored one is compared to it
+        chat.progress.answers[ANSWERED] = [*answered, step.name]
 
+
+def _following(flow: Flow, step: Step, answers: dict) -> str:
+    """The step after `step` on the path the answers take (its `next`, else the next row)."""
+    if step.next is not None:
+        return step.next(answers)
+    index = flow.steps.index(step)
+    return flow.steps[index + 1].name if index + 1 < len(flow.steps) else DONE
 
 def _next(chat: Chat, step: Step) -> str:
     flow, progress = chat.flow, chat.progress
-    if step.next is not None:
-        following = step.next(progress.answers)
-    else:
-        index = flow.steps.index(step)
-        following = flow.steps[index + 1].name if index + 1 < len(flow.steps) else DONE
+    following = _following(flow, step, progress.answers)
     if progress.editing and (not flow.has(following) or flow.step(following).group != step.group):
         return SUMMARY
+    if progress.answers.get(FAST) == ASKING:
+        return _fast_open(chat) or SUMMARY
+    if progress.answers.get(FAST) == FILED and not progress.editing:
+        following = _first_open(chat)
     if following == DONE and flow.summary is not None:
         return SUMMARY
     return following
@@ -244,3 +278,68 @@ def _on_edit_pick(chat: Chat, answer: Answer) -> list[dict]:
     chat.progress.editing = True
     first = next(first for group, _, first in chat.flow.groups if group == chosen.value)
     return _enter(chat, first)
+
+
+# ---- the fast track: act first, details after ------------------------------------------------
+
+def _answered(chat: Chat, name: str) -> bool:
+    answers = chat.progress.answers
+    return name in answers.get(ANSWERED, ()) or bool(answers.get(name))
+
+
+def _fast_open(chat: Chat) -> str | None:
+    """The fast track's first question not answered yet, or None when they all are."""
+    return next((name for name in chat.flow.fast.steps if not _answered(chat, name)), None)
+
+
+def _first_open(chat: Chat) -> str:
+    """The first step on the answers' path not answered yet (DONE when every one is); a step the path
+    comes back to (a date asked again) is asked again."""
+    flow, name, seen = chat.flow, chat.flow.steps[0].name, set()
+    while name != DONE and flow.has(name) and _answered(chat, name) and name not in seen:
+        seen.add(name)
+        name = _following(flow, flow.step(name), chat.progress.answers)
+    return name
+
+
+def _take_fast(chat: Chat, rest: str) -> list[dict]:
+    """The word was said: the alarm at once, then the fast track's questions not answered yet (the text after
+    the word answers its first); after filing, the alarm again and the question where they are."""
+    answers, fast = chat.progress.answers, chat.flow.fast
+    answers[URGENT] = True
+    said = fast.alarm(chat)
+    if answers.get(FAST) == FILED:
+        chat.store.save(chat.progress)
+        return said + ask(chat)
+    answers[FAST], chat.progress.editing = ASKING, False
+    if rest:  # the text after the word answers the first question (what happened), even if answered before
+        chat.progress.step = fast.steps[0]
+        return said + handle(chat, Answer("text", rest))
+    waiting = _fast_open(chat)
+    if waiting is None:
+        answers[FAST] = FILED
+        return said + fast.early(chat) + _enter(chat, _after_early(chat))
+    return said + _enter(chat, waiting)
+
+
+def _after_early(chat: Chat) -> str:
+    following = _first_open(chat)
+    return SUMMARY if following == DONE and chat.flow.summary is not None else following
+
+
+def _on_fast_track(chat: Chat) -> list[dict]:
+    """After each answer: the alarm the first time danger shows, the early action once the fast track's
+    questions are answered, and every later answer kept."""
+    fast, answers = chat.flow.fast, chat.progress.answers
+    if fast is None:
+        return []
+    said = []
+    if not answers.get(URGENT) and fast.danger(chat):
+        answers[URGENT] = True
+        said = fast.alarm(chat)
+    if answers.get(FAST) == ASKING and _fast_open(chat) is None:
+        answers[FAST] = FILED
+        return said + fast.early(chat)
+    if answers.get(FAST) == FILED:
+        fast.update(chat)
+    return said

@@ -11,14 +11,12 @@ from bot.core.texts import say
 from bot.dialogue import engine
 from bot.dialogue.answers import Answer
 from bot.dialogue.engine import Chat, Flow, Progress
-from bot.intake import cases
-from bot.intake.report_form import GROUPS, STEPS
+from bot.intake import cases, urgent
+from bot.intake.report_form import GROUPS, KNOWN, REPORTER_FIELDS, STEPS
 from bot.line import messages as m
 from bot.photos import pipeline as photo_store
 from bot.photos.media_store import MediaStore
 from models import Draft, ExpiredDraftNotice, Reporter
-
-REPORTER_FIELDS = ("name", "position", "school", "district", "phone")
 
 
 class DraftStore:
@@ -57,14 +55,19 @@ def chat_of(turn, draft: Draft) -> Chat:
 
 def start(turn) -> list[dict]:
     """Begin a new report for this user, remembering their details from the last one."""
+    draft = _new_draft(turn)
+    return engine.begin(turn, REPORT, DraftStore(turn.session, draft, turn.now), answers=draft.answers)
+
+
+def _new_draft(turn) -> Draft:
     answers = {}
     reporter = turn.session.scalars(select(Reporter).where(Reporter.line_user_id == turn.user_id)).first()
     if reporter is not None:
-        answers["_known_reporter"] = {k: getattr(reporter, k) for k in REPORTER_FIELDS}
+        answers[KNOWN] = {k: getattr(reporter, k) for k in REPORTER_FIELDS}
     draft = Draft(line_user_id=turn.user_id, step=STEPS[0].name, answers=answers, editing=False,
                   updated_at=turn.now)
     turn.session.add(draft)
-    return engine.begin(turn, REPORT, DraftStore(turn.session, draft, turn.now), answers=answers)
+    return draft
 
 
 def clear_photos(chat: Chat) -> None:
@@ -74,7 +77,8 @@ def clear_photos(chat: Chat) -> None:
 
 
 def _on_media(chat: Chat, answer: Answer) -> list[dict] | None:
-    """A photo at any step is kept for the photos step; LINE keeps it only briefly, so it is fetched now."""
+    """A photo at any step is kept for the photos step (or joins the urgent case already filed); LINE keeps it
+    only briefly, so it is fetched now."""
     if answer.kind != "image":
         return None
     photos = list(chat.answers.get("photos", []))
@@ -82,6 +86,7 @@ def _on_media(chat: Chat, answer: Answer) -> list[dict] | None:
         photos.append({"message_id": answer.message_id, "image_set": answer.image_set})
         photo_store.receive(chat.session, chat.user_id, answer.message_id, chat.now, answer.image_set)
     chat.answers["photos"] = photos
+    urgent.add_details(chat)
     if not _image_set_complete(photos, answer.image_set):
         return []  # more photos of the same send are on their way; answer once for the set
     if chat.progress.step != "photos":
@@ -97,19 +102,30 @@ def _image_set_complete(photos: list[dict], image_set: dict | None) -> bool:
 
 
 def _cancelled(chat: Chat) -> list[dict]:
+    filed = urgent.filed_case(chat)
+    reply = urgent.stopped(chat, filed) if filed else [m.text(say("report_cancelled"), [m.say_button("แจ้งเหตุ")])]
     photo_store.discard_unfiled(chat.session, chat.user_id, MediaStore(chat.settings.media_dir))
-    return [m.text(say("report_cancelled"), [m.say_button("แจ้งเหตุ")])]
+    return reply
 
 
 def _file(chat: Chat) -> list[dict]:
+    """The confirmed report becomes a case; an urgent one filed already gets its details instead."""
+    filed = urgent.filed_case(chat)
+    if filed is not None:
+        return urgent.complete(chat, filed)
     draft = chat.store.draft
     draft.answers = dict(chat.answers)
     return cases.file_case(chat.session, draft, chat.now, chat.settings)
+
+
+def start_urgent(turn, answer: Answer) -> list[dict]:
+    """"ด่วน" (or the urgent button) outside the form: a new report on the fast track at once."""
+    return engine.handle(chat_of(turn, _new_draft(turn)), answer)
 
 
 REPORT = Flow(
     name="report", steps=STEPS, groups=GROUPS, finish=_file, cancelled=_cancelled,
     summary=lambda chat: draft_summary(chat.answers), on_media=_on_media,
     intro=lambda chat: [m.text(say("report_intro"))],
-    minutes=lambda settings: settings.draft_ttl_hours * 60,
+    minutes=lambda settings: settings.draft_ttl_hours * 60, fast=urgent.FAST_TRACK,
 )

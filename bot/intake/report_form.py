@@ -11,9 +11,9 @@ from bot.core.districts import canonical_district
 from bot.core.texts import say
 from bot.core.thai_dates import (BANGKOK, DateParseError, YearQuestion, example_time, format_date, parse_date,
                                  parse_datetime, says_nothing)
-from bot.dialogue.answers import Answer, Invalid, free_text, require_text, thai_phone
+from bot.dialogue.answers import Answer, Invalid, free_text, normalise, require_text, thai_phone
 from bot.dialogue.choices import Choice
-from bot.dialogue.engine import DONE, Step
+from bot.dialogue.engine import ASKING, DONE, FAST, Step
 from bot.dialogue.payloads import PickDate
 from bot.line import messages as m
 from config.categories import BY_KEY, CATEGORIES, OTHER
@@ -26,9 +26,26 @@ POSITIONS = (  # (button label, what it answers)
 UNKNOWN_TIME = "ไม่ทราบเวลาแน่ชัด"
 UNKNOWN_WORDS = ("ไม่ทราบเวลาแน่ชัด", "ไม่ทราบเวลา", "ไม่แน่ใจเวลา", "จำเวลาไม่ได้")
 PENDING = ("_occurred_meant", "_occurred_day", "_occurred_retry")  # the occurred-at steps' work in progress
+REPORTER_FIELDS = ("name", "position", "school", "district", "phone")
+KNOWN = "_known_reporter"  # the reporter's details from their last report
+URGENT_REASON = "_urgent_reason"  # why the report is urgent: the principal asked, the category, a word
+# Report first, details after: these words (alone, or followed by what happened) at any step, or the button.
+URGENT_BUTTON = "เหตุด่วน/อันตรายถึงชีวิต"
+URGENT_WORDS = ("ด่วน", "เหตุด่วน", "แจ้งด่วน", "ด่วนมาก", "ด่วนที่สุด", "urgent", URGENT_BUTTON)
+URGENT_STEPS = ("subject", "reporter_school", "reporter_phone")  # what happened, the school, a phone to call back
 
 
 # ---- reading answers -------------------------------------------------------------------------
+
+def urgent_taken(answer: Answer) -> str | None:
+    """"ด่วน" (or the urgent button) alone gives ""; "ด่วน นักเรียนจมน้ำ" gives what follows; else None."""
+    if answer.kind != "text":
+        return None
+    if normalise(answer.text) in {normalise(word) for word in URGENT_WORDS}:
+        return ""
+    head, _, rest = answer.words.partition(" ")
+    return rest if head in URGENT_WORDS and rest else None
+
 
 def text_answer(limit: int, what: str):
     """A parser for a typed answer of at most `limit` characters."""
@@ -110,10 +127,16 @@ def store_year_meant(answers: dict, meant, chat) -> None:
 
 
 def store_reporter_confirm(answers: dict, use_saved: bool, chat) -> None:
+    """The saved details, under what was answered already (an urgent report asks the school and phone first)."""
     answers["reporter_confirm"] = use_saved
-    known = answers.get("_known_reporter")
-    if use_saved and known:
-        answers.update({f"reporter_{k}": v for k, v in known.items()})
+    if use_saved:
+        answers.update(reporter_details(answers))
+
+
+def reporter_details(answers: dict) -> dict:
+    """The reporter's details: those answered in this report, else the saved ones."""
+    known = answers.get(KNOWN) or {}
+    return {f"reporter_{k}": answers.get(f"reporter_{k}") or known.get(k) or "" for k in REPORTER_FIELDS}
 
 
 def store_photos_word(answers: dict, value, chat) -> None:
@@ -156,7 +179,8 @@ def after_category(answers: dict) -> str:
 
 def to_reporter(answers: dict) -> str:
     """The reporter's details: confirm the saved ones with one tap, or ask each."""
-    return "reporter_confirm" if answers.get("_known_reporter") else "reporter_name"
+    known = answers.get(KNOWN) or {}
+    return "reporter_confirm" if known and all(known.get(k) for k in REPORTER_FIELDS) else "reporter_name"
 
 
 def after_source_name(answers: dict) -> str:
@@ -180,7 +204,14 @@ def category_choices(chat) -> list[Choice]:
     return [Choice(c.label, c.key, says=c.name, words=(c.key, *c.synonyms)) for c in CATEGORIES]
 
 
+def fast_asking(chat) -> bool:
+    """The urgent report's three questions are being asked (they read differently, without suggestions)."""
+    return chat.answers.get(FAST) == ASKING
+
+
 def subject_choices(chat) -> list[Choice]:
+    if fast_asking(chat):
+        return []
     suggestion = suggested_subject(chat.answers)
     return [Choice("ใช้เรื่องที่แนะนำ", suggestion, says=suggestion, text=f"ใช้เรื่องที่แนะนำ ({suggestion})")]
 
@@ -215,6 +246,18 @@ def year_choices(chat) -> list[Choice]:
             Choice("ไม่ใช่", False, words=("ไม่", "ผิด", "no"))]
 
 
+def saved_choice(field: str, label: str):
+    """The value saved from the reporter's last report, offered as one tap (its label, since values are long)."""
+    def choices(chat) -> list[Choice]:
+        saved = (chat.answers.get(KNOWN) or {}).get(field)
+        return [Choice(label, saved, says=saved)] if saved else []
+    return choices
+
+
+def urgent_button(chat) -> list[dict]:
+    return [m.say_button(URGENT_BUTTON)]
+
+
 def district_choices(chat) -> list[Choice]:
     return [Choice(d) for d in chat.settings.districts]
 
@@ -232,10 +275,14 @@ def occurred_values(chat) -> dict:
     return {"example": example_time(chat.now), "day_example": format_date(yesterday, "short")}
 
 
+def _saved(chat) -> dict:
+    return {k.removeprefix("reporter_"): v for k, v in reporter_details(chat.answers).items()}
+
+
 # Steps in the order they are asked. The reporter's details are asked once and remembered.
 STEPS: tuple[Step, ...] = (
     Step("category", group="category", choices=category_choices, next=after_category, invalid="invalid_category",
-         what="ประเภทของเหตุ"),
+         what="ประเภทของเหตุ", buttons=urgent_button),
     Step("category_other", group="category", parse=text_answer(100, "ประเภทของเหตุโดยย่อ")),
     Step("subject", group="subject", parse=text_answer(200, "เรื่องของรายงาน"), choices=subject_choices,
          values=lambda chat: {"suggestion": suggested_subject(chat.answers)}),
@@ -253,14 +300,16 @@ STEPS: tuple[Step, ...] = (
     Step("reporter_confirm", group="reporter", next=after_reporter_confirm, store=store_reporter_confirm,
          choices=lambda chat: [Choice("ใช้ข้อมูลนี้", True, words=("ใช้", "ใช่", "ถูกต้อง", "yes", "ok")),
                                Choice("แก้ไขข้อมูล", False, words=("ไม่ใช่", "no"))],
-         values=lambda chat: {"saved": chat.answers.get("_known_reporter") or {}},
+         values=lambda chat: {"saved": _saved(chat)},
          invalid="invalid_reporter_confirm", what="ใช้ข้อมูลนี้ หรือ แก้ไข"),
     Step("reporter_name", group="reporter", parse=text_answer(200, "ชื่อ-สกุลของผู้รายงาน")),
     Step("reporter_position", group="reporter", parse=text_answer(200, "ตำแหน่งของผู้รายงาน"),
          choices=lambda chat: [Choice(label, says, says=says) for label, says in POSITIONS]),
-    Step("reporter_school", group="reporter", parse=text_answer(200, "ชื่อโรงเรียน")),
+    Step("reporter_school", group="reporter", parse=text_answer(200, "ชื่อโรงเรียน"),
+         choices=saved_choice("school", "ใช้ชื่อโรงเรียนเดิม")),
     Step("reporter_district", group="reporter", parse=parse_district, choices=district_choices),
-    Step("reporter_phone", group="reporter", parse=lambda a, chat: thai_phone(a), next=lambda answers: "photos"),
+    Step("reporter_phone", group="reporter", parse=lambda a, chat: thai_phone(a), next=lambda answers: "photos",
+         choices=saved_choice("phone", "ใช้เบอร์เดิม")),
     Step("photos", group="photos", parse=parse_photo_word, choices=photo_choices, optional=True,
          store=store_photos_word, next=lambda answers: DONE,
          values=lambda chat: {"photo_count": len(chat.answers.get("photos", []))}),

@@ -1,7 +1,7 @@
 """The menu bar under the chat (LINE's rich menu): the principals' and the officers' menus, their pictures.
 
 Each button sends a word as if the person typed it, so a menu needs no code of its own in the
-conversation: แจ้งเหตุ starts a report, สถานะ lists the principal's cases, เมนู explains; officers
+conversation: เหตุด่วน files an urgent report after three answers, แจ้งเหตุ starts a report, สถานะ lists the principal's cases, เมนู explains; officers
 get เรื่องค้าง, กองทุน, เข้าระบบเว็บ and วิธีใช้ (linked to each officer by bot/staff/menus.py).
 """
 from __future__ import annotations
@@ -50,7 +50,8 @@ class Menu:
 
 
 PANELS = (
-    Panel("แจ้งเหตุ", "รายงานเหตุที่เกิดกับนักเรียน", "แจ้งเหตุ", (196, 40, 40), "!"),
+    Panel("เหตุด่วน", "อันตรายถึงชีวิต แจ้งทันที", "เหตุด่วน", (127, 0, 0), "!"),
+    Panel("แจ้งเหตุ", "รายงานเหตุที่เกิดกับนักเรียน", "แจ้งเหตุ", (196, 40, 40), "+"),
     Panel("สถานะ", "ดูเรื่องที่รายงานไว้", "สถานะ", (21, 101, 192), "list"),
     Panel("เมนู/วิธีใช้", "วิธีใช้และสายด่วน", "เมนู", (27, 120, 62), "?"),
 )

@@ -99,9 +99,10 @@ def on_duty(session: Session, now: datetime) -> list[Officer]:
 def alert_recipients(session: Session, case, now: datetime) -> list[Officer]:
     """Who gets an ordinary alert about `case`: those on duty, or everyone when nobody is.
 
-    Once a case has been escalated (nobody took it in time) everyone gets what follows.
+    Once a case has been escalated (nobody took it in time) everyone gets what follows; an urgent
+    case (ด่วนที่สุด) goes to everyone at once.
     """
-    if getattr(case, "escalation_level", 0):
+    if getattr(case, "urgent", False) or getattr(case, "escalation_level", 0):
         return active_officers(session)
     return on_duty(session, now) or active_officers(session)
 

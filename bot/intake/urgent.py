@@ -1,0 +1,117 @@
+"""Urgent reports (ด่วนที่สุด): the emergency numbers at once, and the case filed first, its details after.
+
+The fast track is data in the one engine (bot/dialogue/engine.py FastTrack) over the form's own steps
+(report_form.URGENT_STEPS); this module says what its parts do: the alarm with the call buttons, the danger
+read in the answers, filing after three answers, adding the later answers to the same case, and telling the
+officers when its details are complete.
+"""
+from __future__ import annotations
+
+from bot.casework import actions as casework
+from bot.casework.case_view import officer_alert
+from bot.core.texts import say
+from bot.core.urgency import danger_words
+from bot.dialogue.engine import FAST, FastTrack
+from bot.intake import cases
+from bot.intake.report_form import URGENT_REASON, URGENT_STEPS, urgent_taken
+from bot.line import messages as m
+from bot.line import outbox
+from config.categories import BY_KEY
+from config.urgent import load as urgent_words
+from models import Case, Reporter
+
+CASE = "_case"  # the case an urgent report was filed as, before its details were complete
+ASKED = "ผู้รายงานแจ้งเหตุด่วน"  # the reason when the principal said so
+TYPED_FIELDS = ("category_other", "subject", "facts", "initial_help")  # where danger is looked for
+
+
+def danger_reason(answers: dict, settings) -> str | None:
+    """Why the answers show danger to life or ongoing harm: an urgent category, or an urgent word not negated."""
+    category = BY_KEY.get(answers.get("category") or "")
+    if category is not None and category.urgent:
+        return category.name
+    words = urgent_words(settings.urgent_keywords_path)
+    for field in TYPED_FIELDS:
+        found = danger_words(answers.get(field) or "", words)
+        if found:
+            return found[0]
+    return None
+
+
+def _danger(chat) -> bool:
+    reason = danger_reason(chat.answers, chat.settings)
+    if reason:
+        chat.answers[URGENT_REASON] = reason
+    return reason is not None
+
+
+def emergency_message(settings, offer_fast: bool) -> dict:
+    """The emergency numbers as call buttons (and, before the report is sent, one that sends it at once)."""
+    numbers = settings.emergency_numbers
+    buttons = [{"type": "button", "style": "primary", "color": "#B71C1C", "height": "sm",
+                "action": m.call_button(f"{number} {name}", number)} for number, name in numbers]
+    if offer_fast:
+        buttons.append({"type": "button", "style": "secondary", "height": "sm",
+                        "action": m.say_button("ส่งเรื่องถึงศูนย์ทันที", "ด่วน")})
+    bubble = {
+        "type": "bubble",
+        "header": {"type": "box", "layout": "vertical", "backgroundColor": "#B71C1C", "contents": [
+            {"type": "text", "text": say("emergency_header"), "weight": "bold", "color": "#FFFFFF", "wrap": True}]},
+        "body": {"type": "box", "layout": "vertical", "contents": [
+            {"type": "text", "text": say("emergency_body", offer=offer_fast), "wrap": True, "size": "sm"}]},
+        "footer": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": buttons},
+    }
+    return {"type": "flex", "altText": say("emergency_alt", emergency=numbers)[:1500], "contents": bubble}
+
+
+def _alarm(chat) -> list[dict]:
+    chat.answers.setdefault(URGENT_REASON, ASKED)
+    return [emergency_message(chat.settings, offer_fast=chat.answers.get(FAST) is None)]
+
+
+def _file_early(chat) -> list[dict]:
+    """The case is filed with what happened, the school and a phone; officers are alerted at once."""
+    case = cases.new_case(chat.session, chat.user_id, chat.answers, chat.now, chat.settings, pending=True)
+    chat.answers[CASE] = case.id
+    return [m.text(say("urgent_filed", case=case))]
+
+
+def filed_case(chat) -> Case | None:
+    """The case this urgent report was already filed as, if any."""
+    case_id = chat.answers.get(CASE)
+    return chat.session.get(Case, case_id) if case_id else None
+
+
+def add_details(chat) -> None:
+    """The answers given since filing go into the same case (officers see them in รายละเอียด at once)."""
+    case = filed_case(chat)
+    if case is not None:
+        cases.fill(case, chat.answers, chat.session.get(Reporter, case.reporter_id))
+        cases.attach_photos(chat.session, case, chat.answers, chat.now)
+
+
+def complete(chat, case: Case) -> list[dict]:
+    """The rest of the form is confirmed: the case has its details, and its officers are told."""
+    session, now, settings = chat.session, chat.now, chat.settings
+    cases.remember_reporter(session, chat.user_id, chat.answers, now)
+    add_details(chat)
+    case.details_pending = False
+    casework.record(session, case, now, "details", "reporter")
+    lead = say("urgent_details_lead")
+    owner = case.owner
+    if owner is not None and owner.active and owner.line_user_id:
+        outbox.enqueue_push(session, owner.line_user_id, [officer_alert(case, lead)], now, "case_details", case.id)
+    else:
+        cases.alert_officers(session, case, now, settings, purpose="case_details", lead=lead, images=False)
+    reply = [m.text(say("urgent_completed", case=case), [m.say_button("สถานะ"), m.say_button("แจ้งเหตุ")])]
+    return reply + cases.fund_offer(case, now, settings)
+
+
+def stopped(chat, case: Case) -> list[dict]:
+    """"ยกเลิก" after filing: the case stays as it is; the rest of the form is not asked."""
+    add_details(chat)
+    return [m.text(say("urgent_details_stopped", case=case), [m.say_button("สถานะ"), m.say_button("แจ้งเหตุ")])]
+
+
+FAST_TRACK = FastTrack(taken=urgent_taken, steps=URGENT_STEPS, early=_file_early, update=add_details,
+                       alarm=_alarm, danger=_danger)
