@@ -54,7 +54,7 @@ def test_time_not_known_keeps_the_day_and_says_so_everywhere(app, services, line
     officer.says("รายละเอียด 0001/2569")
     assert "เกิดเหตุ: 21 พฤศจิกายน 2569 (ไม่ทราบเวลาแน่ชัด)" in officer.last_text()
     text = memo_text(app, tmp_path)
-    assert "เมื่อวันที่21พฤศจิกายน2569(ไม่ทราบเวลาแน่ชัด)" in text and "เวลาประมาณ" not in text
+    assert "เมื่อวันที่๒๑พฤศจิกายน๒๕๖๙(ไม่ทราบเวลาแน่ชัด)" in text and "เวลาประมาณ" not in text
 
 
 @pytest.mark.parametrize("typed", [["ไม่ทราบเวลาแน่ชัด", "20 พ.ย. 2569"], ["1", "20/11/2569"],
