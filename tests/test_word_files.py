@@ -94,5 +94,5 @@ def test_memo_word_file_gives_the_day_only_when_the_time_was_not_known():
     data = sample_memo(photos=0)
     data.occurred_time_known = False  # a MemoData field of the memo's text-layer work; read with a default
     lines = docx_lines(render_memo_docx(data))
-    assert "๑. สรุปเหตุการณ์ข้อเท็จจริง เมื่อวันที่ ๒๒ พฤศจิกายน ๒๕๖๙" in lines
+    assert "๑. สรุปเหตุการณ์ข้อเท็จจริง เมื่อวันที่ ๒๒ พฤศจิกายน ๒๕๖๙ (ไม่ทราบเวลาแน่ชัด)" in lines
     assert not any("เวลาประมาณ" in line for line in lines)
