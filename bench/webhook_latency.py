@@ -811,6 +811,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--breakdown", action="store_true",
                         help="time a few functions of the app (CPU and elapsed, per event) and print where "
                              "the time goes; cheap enough to leave the figures nearly unchanged")
+    parser.add_argument("--drain", action="store_true",
+                        help="the event worker's CPU per event: store --events events of --concurrency "
+                             "principals (interleaved, no worker running), then handle them all in one drain "
+                             "in this process; with --profile, cProfile that drain (CPU clock)")
+    parser.add_argument("--top-statements", type=int, default=12, help="with --drain: list this many statements")
     parser.add_argument("--profile-clock", choices=("cpu", "wall"), default="cpu",
                         help="profile CPU time of each request thread (default) or elapsed time, "
                              "which also counts waiting for SQLite's lock, the GIL and LINE")
@@ -828,6 +833,8 @@ def main(argv: list[str] | None = None) -> int:
         ledger = None
         try:
             Ledger(url).db.upgrade()  # before two processes start on it
+            if args.drain:
+                return drain_cpu(args, platform, settings, profile_path)
             server = ServerHandle(settings, args.same_process, profile_path, args.profile_clock,
                                   args.breakdown, worker_process=args.worker == "process")
             ledger = Ledger(url)
@@ -990,6 +997,88 @@ def run(args, platform: FakeLinePlatform, server: ServerHandle, ledger: Ledger, 
         print("\nFAILED: the events were not all processed as expected" if bad else "\nFAILED: some requests failed")
         return 1
     return 0
+
+
+def drain_cpu(args, platform: FakeLinePlatform, settings: Settings, profile_path: str | None) -> int:
+    """--drain: the CPU the event worker's thread spends per event, for a drain of stored events.
+
+    The webhooks go through Flask's test client (stored only); then one `worker.drain` handles
+    them all here, replies included. Pushes (alerts) go to the send pool's threads and are not
+    counted: the figure is what bounds one worker's throughput.
+    """
+    from app import create_app
+    from handlers import worker
+    from models import WebhookEvent
+    from sqlalchemy import func, select
+
+    app = create_app(settings, migrate=False)
+    services = app.extensions["ccpc"]
+    client = app.test_client()
+    ledger = Ledger(settings.database_url)
+    ledger.add_officers(platform, args.officers)
+    quotas = split(args.events, args.concurrency)
+    plans = {platform.user(display_name=f"ผอ.ทดสอบ {i + 1}").user_id: principal_plan(q, i * 7)
+             for i, q in enumerate(quotas) if q}
+    warm = {uid: [("start", "text", "เมนู")] for uid in plans}
+
+    def store(plans_: dict) -> int:
+        stored = 0
+        for position in range(max(len(p) for p in plans_.values())):  # interleaved, as webhooks arrive
+            for user_id, plan in plans_.items():
+                if position < len(plan):
+                    _step, kind, value = plan[position]
+                    body = webhook_body([build_event(platform, user_id, kind, value)], platform.bot_user_id)
+                    answer = client.post(CALLBACK_PATH, data=body, headers={
+                        "X-Line-Signature": signature(SECRET, body), "Content-Type": "application/json"})
+                    stored += answer.status_code == 200
+        return stored
+
+    store(warm)
+    worker.drain(services)  # imports, templates, connections
+    services.sends.wait_idle(60)
+    stored = store(plans)
+    statements: Counter = Counter()
+    me = threading.get_ident()
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        if threading.get_ident() == me:  # the worker's own statements, not the send pool's
+            statements[" ".join(statement.split())[:90]] += 1
+
+    def count_commit(_conn) -> None:
+        if threading.get_ident() == me:
+            statements["COMMIT"] += 1
+
+    from sqlalchemy import event as sql_event
+
+    sql_event.listen(services.db.engine, "before_cursor_execute", count)
+    sql_event.listen(services.db.engine, "commit", count_commit)
+    profile = cProfile.Profile(time.thread_time) if profile_path else None
+    cpu, wall = time.thread_time(), time.perf_counter()
+    if profile is not None:
+        profile.enable()
+    handled = worker.drain(services)
+    if profile is not None:
+        profile.disable()
+    cpu, wall = time.thread_time() - cpu, time.perf_counter() - wall
+    sql_event.remove(services.db.engine, "before_cursor_execute", count)
+    sql_event.remove(services.db.engine, "commit", count_commit)
+    services.sends.wait_idle(120)
+    with services.db.session() as session:
+        left = session.scalar(select(func.count()).select_from(WebhookEvent).where(WebhookEvent.handled_at.is_(None)))
+    print(f"drain of {handled} stored events ({stored} stored, {left} left) from {len(plans)} principals, "
+          f"database {settings.database_url.split('://')[0]}; load average {load_average()}")
+    print(f"event worker thread: {cpu / max(1, handled) * 1000:.2f} ms CPU per event, "
+          f"{wall / max(1, handled) * 1000:.2f} ms elapsed per event ({handled / wall:.0f} events/s)")
+    pushed = sum(1 for d in platform.deliveries if d.to in plans and d.kind != "reply")
+    print(f"database round trips of the worker's thread per event: {sum(statements.values()) / max(1, handled):.2f} "
+          f"(commits {statements['COMMIT'] / max(1, handled):.2f}); answers pushed after their token expired: {pushed}")
+    for statement, times in statements.most_common(args.top_statements):
+        print(f"  {times / max(1, handled):6.2f}  {statement}")
+    if profile is not None:
+        profile.dump_stats(profile_path)
+        print_profile(profile_path, "cpu")
+    services.db.dispose()
+    return 0 if handled == stored and not left else 1
 
 
 if __name__ == "__main__":

@@ -65,7 +65,7 @@ def drain(services: Services, chats: ChatLocks | None = None) -> int:
                 queued = events.handle(services, row_id, event)
                 if queued is None:  # another worker took it
                     continue
-                services.send_claimed(queued)  # the reply now; pushes go to the send pool, never waited on
+                services.send_queued(queued)  # the reply now; pushes go to the send pool, never waited on
                 images = images or (event.get("message") or {}).get("type") == "image"
                 handled += 1
         finally:
