@@ -48,6 +48,7 @@ def drain(services: Services, chats: ChatLocks | None = None) -> int:
     handled, busy = 0, set()
     while batch := inbox.pending(services.db, BATCH, skip_chats=busy):
         images = False
+        last = {chat: position for position, (_row_id, chat, _event) in enumerate(batch)}  # a chat's last event here
         waiting: dict[str, set[int]] = {}  # per chat held: its events still unhandled when it was taken
         try:
             for position, (row_id, chat, event) in enumerate(batch):
@@ -59,17 +60,17 @@ def drain(services: Services, chats: ChatLocks | None = None) -> int:
                         continue
                     if chats.shared:  # the worker that held it before may have handled some of this batch
                         waiting[chat] = inbox.waiting_in(services.db, chat)
-                if chats.shared and row_id not in waiting[chat]:
-                    continue
-                _let_webhooks_go_first(services, len(batch) - position)
-                queued = events.handle(services, row_id, event)
-                if queued is None:  # another worker took it
-                    continue
-                services.send_queued(queued)  # the reply now; pushes go to the send pool, never waited on
-                images = images or (event.get("message") or {}).get("type") == "image"
-                handled += 1
+                if not chats.shared or row_id in waiting[chat]:
+                    _let_webhooks_go_first(services, len(batch) - position)
+                    queued = events.handle(services, row_id, event)
+                    if queued is not None:  # else another worker took it
+                        services.send_queued(queued)  # the reply now; pushes go to the send pool, never waited on
+                        images = images or (event.get("message") or {}).get("type") == "image"
+                        handled += 1
+                if last[chat] == position:  # its replies went: its next event may go to any worker
+                    chats.release(chat)
         finally:
-            chats.release_all()  # only once the replies went: a chat's next answer cannot overtake them
+            chats.release_all()
         if images:  # downloads are slow LINE calls too: the pool does them, one after another
             services.sends.submit("photos", "fetch_photos", lambda: photos.fetch_due(services))
         menus.sync(services)  # an officer who just linked their LINE gets the officers' menu (no-op otherwise)

@@ -180,6 +180,17 @@ class ChatLocks:
         self.held.add(chat)
         return True
 
+    def release(self, chat: str) -> None:
+        """Let one chat go (its events in hand are handled and answered)."""
+        if chat not in self.held:
+            return
+        self.held.discard(chat)
+        if self.shared and self._connection is not None:
+            try:
+                self._connection.execute("SELECT pg_advisory_unlock(%s)", (lock_key(f"chat:{chat}"),))
+            except Exception:  # noqa: BLE001 - a broken session holds nothing any more
+                self.close()
+
     def release_all(self) -> None:
         """Let every held chat go (to whichever worker asks next)."""
         if self.shared and self.held and self._connection is not None:
