@@ -95,6 +95,7 @@ def fill(database: Database, cases: int) -> float:
         raw.driver_connection.execute("BEGIN; " + sql + " COMMIT;")
         raw.driver_connection.execute("VACUUM ANALYZE")
     finally:
+        raw.driver_connection.autocommit = False  # back to the pool as it came: the queries need transactions
         raw.close()
     return time.perf_counter() - began
 

@@ -348,11 +348,14 @@ class ServerHandle:
     worker in a thread of the server's process (as `python app.py`) or in a process of its own."""
 
     def __init__(self, settings: Settings, same_process: bool, profile_path: str | None, profile_clock: str = "cpu",
-                 breakdown: bool = False, worker_process: bool = False):
+                 breakdown: bool = False, worker_process: bool = False, event_workers: int = 1):
         self.same_process = same_process
         self.profile_path = profile_path
         self._stopped = False
-        self.worker = ChildProcess(_worker_child, (settings,), "event worker") if worker_process else None
+        # --worker process: `event_workers` processes share the events by chat (PostgreSQL), as
+        # EVENT_WORKERS does beside gunicorn
+        self.workers = [ChildProcess(_worker_child, (settings,), f"event worker {n + 1}")
+                        for n in range(event_workers if worker_process else 0)]
         if same_process:
             self._local = BenchServer(settings, profile=profile_clock if profile_path else None, breakdown=breakdown,
                                       with_worker=not worker_process)
@@ -366,22 +369,122 @@ class ServerHandle:
     def stats(self) -> dict:
         """The server's stats; its CPU includes the worker process's when there is one."""
         stats = self._local.stats() if self.same_process else self._child.stats()
-        if self.worker is not None:
-            stats["cpu_s"] += self.worker.stats()["cpu_s"]
+        for worker in self.workers:
+            stats["cpu_s"] += worker.stats()["cpu_s"]
         return stats
 
     def stop(self) -> None:
         if self._stopped:
             return
         self._stopped = True
-        if self.worker is not None:
-            self.worker.stop()
+        for worker in self.workers:
+            worker.stop()
         if not self.same_process:
             self._child.stop()
         else:
             self._local.stop()
             if self.profile_path:
                 self._local.dump_profile(self.profile_path)
+
+
+class GunicornHandle:
+    """The production set instead of werkzeug: gunicorn (gunicorn.conf.py, WEB_WORKERS processes) and
+    `flask --app app scheduler run` with EVENT_WORKERS, started as the deploy/ units start them."""
+
+    def __init__(self, settings: Settings, tmpdir: str, web_workers: int, event_workers: int):
+        import subprocess
+
+        self.port = _free_port()
+        metrics = Path(tmpdir) / "metrics"
+        metrics.mkdir(exist_ok=True)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PROMETHEUS", "LINE_", "DATABASE"))}
+        env.update(DATABASE_URL=settings.database_url, LINE_CHANNEL_SECRET=SECRET, LINE_CHANNEL_ACCESS_TOKEN=TOKEN,
+                   LINE_API_BASE_URL=settings.line_api_base_url, LINE_TIMEOUT_SECONDS="5",
+                   CENTRE_HOTLINES=",".join(settings.centre_hotlines), DISTRICTS=",".join(settings.districts),
+                   MEDIA_DIR=settings.media_dir, SECRET_KEY=settings.secret_key, HOST="127.0.0.1",
+                   PORT=str(self.port), WEB_WORKERS=str(web_workers), SCHEDULER_ENABLED="false",
+                   EVENT_WORKERS=str(event_workers), PROMETHEUS_MULTIPROC_DIR=str(metrics), PYTHONUNBUFFERED="1")
+        bin_dir = Path(sys.executable).parent
+        self.logs = [open(Path(tmpdir) / f"{name}.log", "wb") for name in ("gunicorn", "worker")]
+        self.processes = [
+            subprocess.Popen([str(bin_dir / "gunicorn"), "--access-logfile", "/dev/null", "app:create_app()"],
+                             cwd=ROOT, env=env, stdout=self.logs[0], stderr=subprocess.STDOUT, start_new_session=True),
+            subprocess.Popen([str(bin_dir / "flask"), "--app", "app", "scheduler", "run"], cwd=ROOT, env=env,
+                             stdout=self.logs[1], stderr=subprocess.STDOUT, start_new_session=True)]
+        self.log_paths = [Path(tmpdir) / "gunicorn.log", Path(tmpdir) / "worker.log"]
+        deadline = time.monotonic() + 120
+        while not self._healthy():
+            if time.monotonic() > deadline or any(p.poll() is not None for p in self.processes):
+                self.stop()
+                raise SystemExit("gunicorn or the worker did not start:\n"
+                                 + "\n".join(p.read_text(errors="replace")[-2000:] for p in self.log_paths))
+            time.sleep(0.2)
+        self._wait_for_listeners(settings.database_url, event_workers, deadline)
+
+    def _healthy(self) -> bool:
+        try:
+            return requests.get(f"http://127.0.0.1:{self.port}/healthz", timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def _wait_for_listeners(self, url: str, wanted: int, deadline: float) -> None:
+        from sqlalchemy import text
+
+        from bot.core.db import Database
+
+        db = Database(url)
+        try:
+            while time.monotonic() < deadline:
+                with db.engine.connect() as connection:
+                    listening = connection.execute(text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND application_name = 'ccpc-event-listener'")).scalar()
+                if listening >= wanted:
+                    return
+                time.sleep(0.2)
+            raise SystemExit(f"fewer than {wanted} event workers listen")
+        finally:
+            db.dispose()
+
+    def stats(self) -> dict:
+        """CPU of gunicorn, the worker and all their children (from /proc)."""
+        return {"cpu_s": sum(_tree_cpu(p.pid) for p in self.processes), "timings": {}, "breakdown": {}}
+
+    def stop(self) -> None:
+        import signal
+
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(30)
+            except Exception:  # noqa: BLE001 - then it dies the hard way
+                os.killpg(process.pid, signal.SIGKILL)
+        for log in self.logs:
+            log.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _tree_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process and its live descendants (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            todo += [int(c) for t in Path(f"/proc/{current}/task").iterdir()
+                     for c in (t / "children").read_text().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
 
 
 # ---- the traffic: principals walking the report form -----------------------------------------
@@ -800,6 +903,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worker", choices=("thread", "process"), default="thread",
                         help="run the event worker in a thread of the server's process, as `python app.py` "
                              "does (default), or in a process of its own, as beside gunicorn")
+    parser.add_argument("--event-workers", type=int, default=1,
+                        help="with --worker process: this many event worker processes (PostgreSQL shares the "
+                             "events among them by chat; SQLite keeps one)")
+    parser.add_argument("--server", choices=("dev", "gunicorn"), default="dev",
+                        help="werkzeug's threaded server, as `python app.py` (default), or the production set: "
+                             "gunicorn with --web-workers and `scheduler run` with EVENT_WORKERS=--event-workers "
+                             "(PostgreSQL only; no /bare)")
+    parser.add_argument("--web-workers", type=int, default=4, help="with --server gunicorn: WEB_WORKERS (default 4)")
+    parser.add_argument("--confirm-burst", action="store_true",
+                        help="--concurrency principals fill the form, then all tap ยืนยัน at once; prints the time "
+                             "until the last officer alert and checks numbers and alerts")
     parser.add_argument("--wait-for-reply", action="store_true",
                         help="each principal waits for the bot's reply before sending the next event, as "
                              "people do (the bare endpoint is still driven without waiting)")
@@ -811,6 +925,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--breakdown", action="store_true",
                         help="time a few functions of the app (CPU and elapsed, per event) and print where "
                              "the time goes; cheap enough to leave the figures nearly unchanged")
+    parser.add_argument("--drain", action="store_true",
+                        help="the event worker's CPU per event: store --events events of --concurrency "
+                             "principals (interleaved, no worker running), then handle them all in one drain "
+                             "in this process; with --profile, cProfile that drain (CPU clock)")
+    parser.add_argument("--top-statements", type=int, default=12, help="with --drain: list this many statements")
     parser.add_argument("--profile-clock", choices=("cpu", "wall"), default="cpu",
                         help="profile CPU time of each request thread (default) or elapsed time, "
                              "which also counts waiting for SQLite's lock, the GIL and LINE")
@@ -828,9 +947,20 @@ def main(argv: list[str] | None = None) -> int:
         ledger = None
         try:
             Ledger(url).db.upgrade()  # before two processes start on it
-            server = ServerHandle(settings, args.same_process, profile_path, args.profile_clock,
-                                  args.breakdown, worker_process=args.worker == "process")
+            if args.drain:
+                return drain_cpu(args, platform, settings, profile_path)
+            if args.server == "gunicorn":
+                if not url.startswith("postgresql"):
+                    raise SystemExit("--server gunicorn wants --database postgresql://… (several processes)")
+                server = GunicornHandle(settings, tmpdir, args.web_workers, args.event_workers)
+            else:
+                server = ServerHandle(settings, args.same_process, profile_path, args.profile_clock,
+                                      args.breakdown, worker_process=args.worker == "process",
+                                      event_workers=args.event_workers)
             ledger = Ledger(url)
+            print(f"bot: {describe(args)}, database {url.split('://')[0]}", flush=True)
+            if args.confirm_burst:
+                return confirm_burst(args, platform, server, ledger)
             return run(args, platform, server, ledger, url, profile_path)
         finally:
             if server is not None:
@@ -840,12 +970,20 @@ def main(argv: list[str] | None = None) -> int:
             platform.stop()
 
 
+def describe(args) -> str:
+    if args.server == "gunicorn":
+        return f"gunicorn ({args.web_workers} web workers) + scheduler run with EVENT_WORKERS={args.event_workers}"
+    if args.worker == "process":
+        return f"werkzeug + {args.event_workers} event worker process(es)"
+    return "werkzeug with the event worker in a thread (python app.py)"
+
+
 def run(args, platform: FakeLinePlatform, server: ServerHandle, ledger: Ledger, url: str,
         profile_path: str | None) -> int:
     base = f"http://127.0.0.1:{server.port}"
     shown_url = url if "@" not in url else url.split("://")[0] + "://…@" + url.split("@", 1)[1]
     print(f"bot on {base} ({'same process' if args.same_process else 'child process'}; event worker in "
-          f"{'a process of its own' if args.worker == 'process' else 'a thread of it'}), "
+          f"{f'{args.event_workers} process(es) of its own' if args.worker == 'process' else 'a thread of it'}), "
           f"fake LINE on {platform.base_url}, database {shown_url}")
     print(f"{args.events} timed events per endpoint from {args.concurrency} concurrent principals; "
           f"load average {load_average()} (other work on the machine skews the figures)\n")
@@ -990,6 +1128,194 @@ def run(args, platform: FakeLinePlatform, server: ServerHandle, ledger: Ledger, 
         print("\nFAILED: the events were not all processed as expected" if bad else "\nFAILED: some requests failed")
         return 1
     return 0
+
+
+def confirm_burst(args, platform: FakeLinePlatform, server, ledger: Ledger) -> int:
+    """--confirm-burst: every principal fills the form (untimed, reading each answer), then all tap
+    ยืนยัน at the same moment. Figures: the acknowledgement of the confirmations, the time from the
+    last confirmation's 200 to the last "filed" answer and to the last officer alert, duplicate numbers."""
+    base = f"http://127.0.0.1:{server.port}"
+    officer_ids = ledger.add_officers(platform, args.officers)
+    users = [platform.user(display_name=f"ผอ.ทดสอบ {i + 1}").user_id for i in range(args.concurrency)]
+    plans = {uid: report_steps(i * 7, first_time=True)[:-1] for i, uid in enumerate(users)}  # all but ยืนยัน
+    before = ledger.counts()
+    replied = {uid: threading.Semaphore(0) for uid in users}
+    filed_at: dict[str, float] = {}
+    to_officers: list[tuple[float, str, str]] = []  # (when, officer, what) of every push to an officer
+    principals, officers = set(users), set(officer_ids)
+    filling = [True]
+
+    def on_delivery(kind, record) -> None:
+        if kind != "delivery":
+            return
+        if record.to in principals:
+            if filling[0]:
+                replied[record.to].release()
+            elif any((m.get("text") or "").startswith("ได้รับรายงานแล้ว") for m in record.messages):
+                filed_at.setdefault(record.to, time.perf_counter())
+        elif record.to in officers and record.kind == "push":
+            what = " ".join(str(m.get("altText") or m.get("text") or "") for m in record.messages)
+            to_officers.append((time.perf_counter(), record.to, what))
+
+    platform.listen(on_delivery)
+    print(f"filling {len(users)} forms ({sum(len(p) for p in plans.values())} events, each answer read) …", flush=True)
+    filled = run_phase("fill", base + CALLBACK_PATH, platform, plans, args.time_limit, replied)
+    if filled.failures:
+        print("the forms could not be filled:", *filled.failures[:10], sep="\n  ")
+        return 1
+    ledger.wait_for_events(timeout=120)
+    filling[0] = False
+    bodies = {}
+    for uid in users:
+        body = webhook_body([platform.text_event(uid, "ยืนยัน")], platform.bot_user_id)
+        bodies[uid] = webhook_request(base + CALLBACK_PATH, body, signature(SECRET, body))
+    go = threading.Barrier(len(users))
+    acked: dict[str, tuple[float, float, int]] = {}  # principal -> (sent, 200 received, status)
+    cpu_before = server.stats()["cpu_s"]
+
+    def confirm(uid: str) -> None:
+        go.wait()
+        sent = time.perf_counter()
+        try:
+            status, _ = post_raw(base + CALLBACK_PATH, bodies[uid])
+        except OSError:
+            status = 0
+        acked[uid] = (sent, time.perf_counter(), status)
+
+    threads = [threading.Thread(target=confirm, args=(uid,), daemon=True) for uid in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    expected_alerts = len(users) * len(officer_ids)
+    with ledger.db.session() as session:
+        from sqlalchemy import select
+
+        from models import Case, Outbox
+
+        def alerts_sent() -> int:  # the burst's new-case alerts LINE has accepted (not the jobs' reminders)
+            session.rollback()
+            return len(session.scalars(select(Outbox.id).where(
+                Outbox.purpose == "case_alert", Outbox.case_id > before["case_max_id"], Outbox.status == "sent")).all())
+
+        platform.wait_until(lambda: len(filed_at) >= len(users) and alerts_sent() >= expected_alerts, args.time_limit)
+        references = [c.reference for c in session.scalars(select(Case).where(Case.id > before["case_max_id"]))]
+    alerts_at = [when for when, _to, what in to_officers if any(ref in what for ref in references)]
+    per_officer = Counter(to for _when, to, what in to_officers if any(ref in what for ref in references))
+    statuses = ledger.wait_for_outbox(before["outbox_max_id"], timeout=60)
+    cpu = server.stats()["cpu_s"] - cpu_before
+    last_confirmation = max(done for _, done, _ in acked.values())
+    acks = [done - sent for sent, done, _ in acked.values()]
+    answers = [filed_at[uid] - acked[uid][0] for uid in filed_at]
+    with ledger.db.session() as session:
+        from sqlalchemy import func, select
+
+        from models import Case
+
+        filed = session.execute(select(Case.year_be, Case.number).where(Case.id > before["case_max_id"])).all()
+        numbers = (len(filed), len(set(filed)))
+    print(f"\n{len(users)} principals confirming at the same moment, {len(officer_ids)} officers; load average "
+          f"{load_average()}")
+    print(f"  confirmations answered 200: {sum(1 for *_, st in acked.values() if st == 200)} / {len(users)}; "
+          f"ack p50 {percentile(acks, 50) * 1000:.0f} ms, p99 {percentile(acks, 99) * 1000:.0f} ms, "
+          f"max {max(acks) * 1000:.0f} ms")
+    if answers:
+        print(f"  confirmation → 'filed' answer: p50 {percentile(answers, 50):.2f} s, p99 {percentile(answers, 99):.2f} s, "
+              f"max {max(answers):.2f} s ({len(answers)} answered)")
+    if filed_at:
+        print(f"  last confirmation's 200 → last 'filed' answer: {max(filed_at.values()) - last_confirmation:.2f} s")
+    if alerts_at:
+        print(f"  last confirmation's 200 → last officer alert: {max(alerts_at) - last_confirmation:.2f} s "
+              f"({len(alerts_at)} / {expected_alerts} alerts)")
+    print(f"  cases filed {numbers[0]}, distinct numbers {numbers[1]}, duplicates {numbers[0] - numbers[1]}; "
+          f"alerts per officer {sorted(set(per_officer.values()))}; outbox {dict(statuses)}; "
+          f"bot CPU {cpu:.1f} s ({cpu * 1000 / len(users):.0f} ms per confirmation, alerts included)")
+    ok = (numbers[0] == numbers[1] == len(users) and len(alerts_at) == expected_alerts
+          and set(per_officer.values()) == {len(users)} and len(filed_at) == len(users))
+    print("all checks passed" if ok else "FAILED: something is missing or doubled")
+    return 0 if ok else 1
+
+
+def drain_cpu(args, platform: FakeLinePlatform, settings: Settings, profile_path: str | None) -> int:
+    """--drain: the CPU the event worker's thread spends per event, for a drain of stored events.
+
+    The webhooks go through Flask's test client (stored only); then one `worker.drain` handles
+    them all here, replies included. Pushes (alerts) go to the send pool's threads and are not
+    counted: the figure is what bounds one worker's throughput.
+    """
+    from app import create_app
+    from handlers import worker
+    from models import WebhookEvent
+    from sqlalchemy import func, select
+
+    app = create_app(settings, migrate=False)
+    services = app.extensions["ccpc"]
+    client = app.test_client()
+    ledger = Ledger(settings.database_url)
+    ledger.add_officers(platform, args.officers)
+    quotas = split(args.events, args.concurrency)
+    plans = {platform.user(display_name=f"ผอ.ทดสอบ {i + 1}").user_id: principal_plan(q, i * 7)
+             for i, q in enumerate(quotas) if q}
+    warm = {uid: [("start", "text", "เมนู")] for uid in plans}
+
+    def store(plans_: dict) -> int:
+        stored = 0
+        for position in range(max(len(p) for p in plans_.values())):  # interleaved, as webhooks arrive
+            for user_id, plan in plans_.items():
+                if position < len(plan):
+                    _step, kind, value = plan[position]
+                    body = webhook_body([build_event(platform, user_id, kind, value)], platform.bot_user_id)
+                    answer = client.post(CALLBACK_PATH, data=body, headers={
+                        "X-Line-Signature": signature(SECRET, body), "Content-Type": "application/json"})
+                    stored += answer.status_code == 200
+        return stored
+
+    store(warm)
+    worker.drain(services)  # imports, templates, connections
+    services.sends.wait_idle(60)
+    stored = store(plans)
+    statements: Counter = Counter()
+    me = threading.get_ident()
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        if threading.get_ident() == me:  # the worker's own statements, not the send pool's
+            statements[" ".join(statement.split())[:90]] += 1
+
+    def count_commit(_conn) -> None:
+        if threading.get_ident() == me:
+            statements["COMMIT"] += 1
+
+    from sqlalchemy import event as sql_event
+
+    sql_event.listen(services.db.engine, "before_cursor_execute", count)
+    sql_event.listen(services.db.engine, "commit", count_commit)
+    profile = cProfile.Profile(time.thread_time) if profile_path else None
+    cpu, wall = time.thread_time(), time.perf_counter()
+    if profile is not None:
+        profile.enable()
+    handled = worker.drain(services)
+    if profile is not None:
+        profile.disable()
+    cpu, wall = time.thread_time() - cpu, time.perf_counter() - wall
+    sql_event.remove(services.db.engine, "before_cursor_execute", count)
+    sql_event.remove(services.db.engine, "commit", count_commit)
+    services.sends.wait_idle(120)
+    with services.db.session() as session:
+        left = session.scalar(select(func.count()).select_from(WebhookEvent).where(WebhookEvent.handled_at.is_(None)))
+    print(f"drain of {handled} stored events ({stored} stored, {left} left) from {len(plans)} principals, "
+          f"database {settings.database_url.split('://')[0]}; load average {load_average()}")
+    print(f"event worker thread: {cpu / max(1, handled) * 1000:.2f} ms CPU per event, "
+          f"{wall / max(1, handled) * 1000:.2f} ms elapsed per event ({handled / wall:.0f} events/s)")
+    pushed = sum(1 for d in platform.deliveries if d.to in plans and d.kind != "reply")
+    print(f"database round trips of the worker's thread per event: {sum(statements.values()) / max(1, handled):.2f} "
+          f"(commits {statements['COMMIT'] / max(1, handled):.2f}); answers pushed after their token expired: {pushed}")
+    for statement, times in statements.most_common(args.top_statements):
+        print(f"  {times / max(1, handled):6.2f}  {statement}")
+    if profile is not None:
+        profile.dump_stats(profile_path)
+        print_profile(profile_path, "cpu")
+    services.db.dispose()
+    return 0 if handled == stored and not left else 1
 
 
 if __name__ == "__main__":

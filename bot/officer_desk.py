@@ -79,7 +79,7 @@ def on_command(turn, officer: Officer, answer: Answer) -> list[dict]:
     rest = " ".join(words[2:] if command.needs_case else words[1:]).strip()
     if not command.needs_case:
         return command.run(turn, officer, rest)
-    case = references.find(turn.session, words[1], turn.now)
+    case = references.find(turn.session, words[1], turn.now, for_update=True)  # officers in parallel take turns
     if case is None:
         return [m.text(say("case_not_found", typed=words[1]))]
     return command.run(turn, officer, case, rest)
@@ -222,7 +222,7 @@ def _fund_act(turn, officer, case, payload: p.FundAct) -> list[dict]:
 
 def on_payload(turn, officer: Officer, payload: p.Payload) -> list[dict]:
     """A tapped officer button; one whose case is gone is answered politely."""
-    case = turn.session.get(Case, payload.case)
+    case = turn.session.get(Case, payload.case, with_for_update=True)  # officers in parallel take turns
     if case is None or type(payload) not in BUTTONS:
         return [m.text(say("button_expired"))]
     return BUTTONS[type(payload)](turn, officer, case, payload)

@@ -24,7 +24,7 @@ TEXT_LIMIT = 2000
 
 
 def _case(chat) -> Case:
-    return chat.session.get(Case, chat.data["case_id"])
+    return chat.session.get(Case, chat.data["case_id"], with_for_update=True)  # officers in parallel take turns
 
 
 def _officer(chat) -> Officer:

@@ -112,6 +112,13 @@ class Services:
         return outbox.send_claimed(self.db, self.gateway, self.now, ids, self.settings.outbox_max_attempts,
                                    later=self.send_later, reserve=self.settings.push_reserve)
 
+    def send_queued(self, rows) -> int:
+        """Send what an event's unit of work queued and committed (`outbox.queued`): replies now, pushes by the pool."""
+        from bot.line import outbox
+
+        return outbox.send_queued(self.db, self.gateway, self.now, rows, self.settings.outbox_max_attempts,
+                                  later=self.send_later, reserve=self.settings.push_reserve)
+
     def send_later(self, rows: list[tuple[int, str]]) -> None:
         """Hand (outbox id, chat) pairs to the send pool: sent concurrently, in order per chat."""
         from bot.line import outbox

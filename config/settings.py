@@ -95,6 +95,7 @@ class Settings:
     closed_case_messages_days: int = 14
     scheduler_enabled: bool = True
     event_poll_seconds: float = 1.0
+    event_workers: int = 1
     public_base_url: str = ""
     media_dir: str = str(INSTANCE_DIR / "media")
     media_url_ttl_days: int = 7
@@ -169,6 +170,7 @@ ENV = {
     "CLOSED_CASE_MESSAGES_DAYS": ("closed_case_messages_days", int),
     "SCHEDULER_ENABLED": ("scheduler_enabled", _bool),
     "EVENT_POLL_SECONDS": ("event_poll_seconds", float),
+    "EVENT_WORKERS": ("event_workers", int),
     "PUBLIC_BASE_URL": ("public_base_url", lambda v: v.rstrip("/")),
     "MEDIA_DIR": ("media_dir", str),
     "MEDIA_URL_TTL_DAYS": ("media_url_ttl_days", int),

@@ -135,29 +135,42 @@ def outbox_send() -> None:
 
 
 @scheduler_cli.command("run")
-def scheduler_run() -> None:
+@click.option("--events-only", is_flag=True, help="handle events only, never the periodic jobs")
+def scheduler_run(events_only: bool) -> None:
     """Handle webhook events and run the periodic jobs in this process until stopped (beside gunicorn).
 
-    Only one process of an installation does the work (a database lock): started twice, the second
-    waits and takes over when the first stops. SIGTERM (systemd's stop) ends it cleanly.
+    The jobs run in one process of the installation (a database lock): started twice, the second
+    waits and takes over when the first stops. On PostgreSQL every such process also handles
+    events, and EVENT_WORKERS starts that many in all (this one and EVENT_WORKERS - 1 children).
+    SIGTERM (systemd's stop) ends it, and its children, cleanly.
     """
     import logging
     import signal
     import threading
 
+    from bot.core.locks import shared_by_chat
     from handlers import worker
+    from handlers.event_processes import EventProcesses
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not one line per job run
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    running = worker.start(_services())
-    click.echo("worker process up (it works while it holds the worker lock); Ctrl+C to stop")
+    services = _services()
+    extra = max(services.settings.event_workers, 1) - 1 if not events_only else 0
+    if extra and not shared_by_chat(services.db.url):
+        logging.getLogger(__name__).warning("EVENT_WORKERS=%d ignored: SQLite has one event worker",
+                                            services.settings.event_workers)
+        extra = 0
+    children = EventProcesses(extra).start()
+    running = worker.start(services, jobs=not events_only)
+    click.echo("worker process up (it runs the jobs while it holds the worker lock); Ctrl+C to stop")
     try:
         stopping.wait()
     except KeyboardInterrupt:
         pass
     running.stop()
+    children.stop()
 
 
 @groups_cli.command("invite")

@@ -14,13 +14,13 @@ from bot.dialogue.payloads import PickDate, decode
 from bot.conversation import Turn, greet, in_group, on_input
 from bot.services import Services
 from bot.core.texts import say
-from models import LineGroup
+from models import LineGroup, Outbox
 
 log = logging.getLogger(__name__)
 
 
-def handle(services: Services, row_id: int, event: dict) -> list[int] | None:
-    """Handle one stored event exactly once; returns the ids of the messages it queued.
+def handle(services: Services, row_id: int, event: dict) -> list[Outbox] | None:
+    """Handle one stored event exactly once; returns the messages it queued (sent by `send_queued`).
 
     None means another worker has already handled it.
     """
@@ -31,7 +31,7 @@ def handle(services: Services, row_id: int, event: dict) -> list[int] | None:
         return _apologise(services, row_id, event)
 
 
-def _handle_once(services: Services, row_id: int, event: dict) -> list[int] | None:
+def _handle_once(services: Services, row_id: int, event: dict) -> list[Outbox] | None:
     now = services.now()
     with services.db.session() as session:
         # the worker sends the answers as soon as this commits; some pushes wait to go together
@@ -51,7 +51,7 @@ def _handle_once(services: Services, row_id: int, event: dict) -> list[int] | No
             log.info("event %s was handled already", event.get("webhookEventId"))
             return None
         session.commit()
-        return outbox.queued_ids(session)
+        return outbox.queued(session)
 
 
 def _issued_at(event: dict) -> datetime | None:
@@ -66,7 +66,7 @@ def _chat_id(source: dict) -> str:
     return source.get("groupId") or source.get("roomId") or source.get("userId", "")
 
 
-def _apologise(services: Services, row_id: int, event: dict) -> list[int] | None:
+def _apologise(services: Services, row_id: int, event: dict) -> list[Outbox] | None:
     """Record the event as failed (it is not tried again) and tell the person to try once more."""
     token, source = event.get("replyToken"), event.get("source") or {}
     with services.db.session() as session:
@@ -77,7 +77,7 @@ def _apologise(services: Services, row_id: int, event: dict) -> list[int] | None
         if token and source.get("type") == "user" and source.get("userId"):
             reply = [m.text(say("internal_error"))]
             queued.append(outbox.enqueue_reply(session, source["userId"], token, reply, services.now(),
-                                               _issued_at(event)).id)
+                                               _issued_at(event)))
         session.commit()
         return queued
 

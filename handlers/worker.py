@@ -1,18 +1,21 @@
 """The background worker: handles stored webhook events and runs the periodic jobs.
 
-Exactly one process runs it (`python app.py`, or `flask --app app scheduler run` beside gunicorn):
-the one holding the installation's worker lock (bot/core/locks.py). Any other process that starts
-it waits quietly and takes over within LOCK_RETRY_SECONDS when the holder dies.
-The webhook only stores events and wakes the worker; handling them, answering the person and
-alerting the officers happen here, one event at a time in arrival order, so two messages from
-one principal are never handled out of order or at the same time.
+The periodic jobs run in exactly one process of an installation: the one holding the worker lock
+(bot/core/locks.py); any other waits quietly and takes over within LOCK_RETRY_SECONDS when the
+holder dies. Event handling depends on the database:
+- PostgreSQL: every worker process handles events (`EVENT_WORKERS`, or several `scheduler run`).
+  Each takes a chat's events only while it holds that chat (an advisory lock per chat), so one
+  chat's events are handled one at a time in arrival order, and different chats in parallel.
+- SQLite: one event worker, under the same lock as the jobs.
+The webhook only stores events and wakes the workers; handling them, answering the person and
+alerting the officers happen here.
 """
 from __future__ import annotations
 
 import logging
 import threading
 
-from bot.core.locks import ProcessLock
+from bot.core.locks import ChatLocks, ProcessLock, shared_by_chat
 from bot.line import inbox
 from bot.line.wakeup import Listener
 from bot.photos import pipeline as photos
@@ -35,19 +38,39 @@ LOCK_NAME = "worker"
 LOCK_RETRY_SECONDS = 2.0  # how soon a waiting process notices that the holder died
 
 
-def drain(services: Services) -> int:
-    """Handle every stored event, oldest first, sending each one's answer as soon as it commits."""
-    handled = 0
-    while batch := inbox.pending(services.db, BATCH):
+def drain(services: Services, chats: ChatLocks | None = None) -> int:
+    """Handle every stored event this worker may, oldest first, sending each one's answer as soon as it commits.
+
+    `chats` are the chats this worker holds (None: the only drainer, e.g. in tests). A chat another
+    worker holds is left to it for the rest of this drain: that worker goes on until it has none left.
+    """
+    chats = chats or ChatLocks()
+    handled, busy = 0, set()
+    while batch := inbox.pending(services.db, BATCH, skip_chats=busy):
         images = False
-        for position, (row_id, event) in enumerate(batch):
-            _let_webhooks_go_first(services, len(batch) - position)
-            queued = events.handle(services, row_id, event)
-            if queued is None:  # another worker took it
-                continue
-            services.send_claimed(queued)  # the reply now; pushes go to the send pool, never waited on
-            images = images or (event.get("message") or {}).get("type") == "image"
-            handled += 1
+        last = {chat: position for position, (_row_id, chat, _event) in enumerate(batch)}  # a chat's last event here
+        waiting: dict[str, set[int]] = {}  # per chat held: its events still unhandled when it was taken
+        try:
+            for position, (row_id, chat, event) in enumerate(batch):
+                if chat in busy:
+                    continue
+                if chat not in chats.held:
+                    if not chats.try_hold(chat):
+                        busy.add(chat)
+                        continue
+                    if chats.shared:  # the worker that held it before may have handled some of this batch
+                        waiting[chat] = inbox.waiting_in(services.db, chat)
+                if not chats.shared or row_id in waiting[chat]:
+                    _let_webhooks_go_first(services, len(batch) - position)
+                    queued = events.handle(services, row_id, event)
+                    if queued is not None:  # else another worker took it
+                        services.send_queued(queued)  # the reply now; pushes go to the send pool, never waited on
+                        images = images or (event.get("message") or {}).get("type") == "image"
+                        handled += 1
+                if last[chat] == position:  # its replies went: its next event may go to any worker
+                    chats.release(chat)
+        finally:
+            chats.release_all()
         if images:  # downloads are slow LINE calls too: the pool does them, one after another
             services.sends.submit("photos", "fetch_photos", lambda: photos.fetch_due(services))
         menus.sync(services)  # an officer who just linked their LINE gets the officers' menu (no-op otherwise)
@@ -86,25 +109,31 @@ class EventWorker:
             self.services.reclaim_dead_claims()
         except Exception:  # noqa: BLE001 - the claims run out anyway; the outbox job sends them then
             log.exception("event worker: could not take back a stopped sender's messages")
-        while not self._stopping:
-            try:
-                drain(self.services)
-            except Exception:  # noqa: BLE001 - e.g. the database is away: try again at the next wake-up
-                log.exception("event worker: could not handle stored events; trying again shortly")
-            waiting.wait(self.services.settings.event_poll_seconds)
-            waiting.clear()
+        chats = ChatLocks(self.services.db.url)  # a connection of its own on PostgreSQL, opened when first needed
+        try:
+            while not self._stopping:
+                try:
+                    drain(self.services, chats)
+                except Exception:  # noqa: BLE001 - e.g. the database is away: try again at the next wake-up
+                    log.exception("event worker: could not handle stored events; trying again shortly")
+                waiting.wait(self.services.settings.event_poll_seconds)
+                waiting.clear()
+        finally:
+            chats.close()
 
 
 class LockedWorker:
-    """Runs the event worker (and the jobs) only while this process holds the worker lock.
+    """Runs the jobs only while this process holds the worker lock; the event worker too on SQLite.
 
+    On PostgreSQL the event worker runs from the start, lock or not (chats are claimed one by one).
     Waiting is quiet: one log line when it starts waiting, one when it takes over.
     """
 
     def __init__(self, services: Services, jobs: bool = True, retry_seconds: float = LOCK_RETRY_SECONDS):
         self.services, self.jobs, self.retry_seconds = services, jobs, retry_seconds
+        self.events_free = shared_by_chat(services.db.url)  # several event workers may run (PostgreSQL)
         self.lock = ProcessLock(services.db.url, LOCK_NAME)
-        self.running = threading.Event()  # set while this process does the work
+        self.running = threading.Event()  # set while this process does the locked work
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="worker-lock", daemon=True)
 
@@ -117,6 +146,17 @@ class LockedWorker:
         self._thread.join(timeout)
 
     def _run(self) -> None:
+        free = _start_events(self.services) if self.events_free else []
+        try:
+            if self.jobs or not self.events_free:
+                self._hold_the_lock()
+            else:
+                self._stopping.wait()
+        finally:
+            for stop in reversed(free):
+                stop()
+
+    def _hold_the_lock(self) -> None:
         said_waiting = said_unreachable = False
         while not self._stopping.is_set():
             try:
@@ -130,7 +170,9 @@ class LockedWorker:
             said_unreachable = False
             if not got:
                 if not said_waiting:
-                    log.info("another process runs the event worker and the jobs; this one waits to take over")
+                    log.info("another process runs the %s; this one waits to take over%s",
+                             "periodic jobs" if self.events_free else "event worker and the jobs",
+                             " (it handles events meanwhile)" if self.events_free else "")
                 said_waiting = True
                 self._stopping.wait(self.retry_seconds)
                 continue
@@ -139,8 +181,10 @@ class LockedWorker:
         self.lock.release()
 
     def _work_while_held(self) -> None:
-        log.info("worker lock taken: this process handles the events%s", " and runs the jobs" if self.jobs else "")
-        parts = _start_parts(self.services, self.jobs)
+        events = not self.events_free
+        log.info("worker lock taken: this process %s", " and ".join(
+            part for part, on in (("handles the events", events), ("runs the jobs", self.jobs)) if on))
+        parts = (_start_jobs(self.services) if self.jobs else []) + (_start_events(self.services) if events else [])
         self.running.set()
         try:
             while not self._stopping.wait(self.retry_seconds):
@@ -153,14 +197,16 @@ class LockedWorker:
                 stop()
 
 
-def _start_parts(services: Services, jobs: bool) -> list:
-    """Start the event worker, its listener and the scheduler; returns how to stop each."""
-    stops = []
-    if jobs:
-        from bot import scheduler
+def _start_jobs(services: Services) -> list:
+    from bot import scheduler
 
-        periodic = scheduler.start(services)
-        stops.append(lambda: periodic.shutdown(wait=False))
+    periodic = scheduler.start(services)
+    return [lambda: periodic.shutdown(wait=False)]
+
+
+def _start_events(services: Services) -> list:
+    """Start the event worker and its listener; returns how to stop each."""
+    stops = []
     if Listener.useful(services.db.url):
         stops.append(Listener(services.db.url, services.events_waiting).start().stop)
     stops.append(EventWorker(services).start().stop)
@@ -168,5 +214,6 @@ def _start_parts(services: Services, jobs: bool) -> list:
 
 
 def start(services: Services, jobs: bool = True) -> LockedWorker:
-    """Handle events and, unless `jobs` is False, run the periodic jobs, whenever this process holds the lock."""
+    """Handle events (on SQLite only while holding the lock) and, unless `jobs` is False, run the
+    periodic jobs while this process holds the lock."""
     return LockedWorker(services, jobs).start()

@@ -93,6 +93,16 @@ def line(clock):
     platform.stop()
 
 
+@pytest.fixture
+def real_line():
+    """The fake LINE on real time: worker children run on the real clock, so reply tokens must too."""
+    platform = FakeLinePlatform(SECRET, access_token=TOKEN)
+    platform.start()
+    yield platform
+    platform.clear_failures()
+    platform.stop()
+
+
 def make_settings(database_url: str, line_base_url: str, **overrides) -> Settings:
     media = overrides.pop("media_dir", None) or tempfile.mkdtemp(prefix="ccpc-media-")
     values = dict(line_channel_secret=SECRET, line_channel_access_token=TOKEN, line_api_base_url=line_base_url,

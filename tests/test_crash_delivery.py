@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import func, select
 
 from app import create_app
-from bot.fake_line import FakeLinePlatform
 from models import Outbox
 from tests.conftest import SECRET, TOKEN, connect, make_settings
 from tests.helpers import add_officer, fill_report
@@ -20,16 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PUSH, REPLY = "/v2/bot/message/push", "/v2/bot/message/reply"
 FILED = "ได้รับรายงานแล้ว"
 WAIT = 60  # seconds: generous for a loaded machine; the test ends as soon as everything arrived
-
-
-@pytest.fixture
-def real_line():
-    """The fake LINE on real time: the worker child runs on the real clock, so reply tokens must too."""
-    platform = FakeLinePlatform(SECRET, access_token=TOKEN)
-    platform.start()
-    yield platform
-    platform.clear_failures()
-    platform.stop()
 
 
 class WorkerProcess:

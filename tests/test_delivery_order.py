@@ -106,7 +106,7 @@ def test_a_restarted_worker_sends_its_dead_predecessor_s_claims_at_once(app, ser
     connect(line, app, handle_events=False)
     principal = line.user()
     principal.says("เมนู")
-    [(row_id, event)] = inbox.pending(services.db)
+    [(row_id, _chat, event)] = inbox.pending(services.db)
     assert events.handle(services, row_id, event)  # committed, claimed for 2 minutes; then the process died
     with services.db.session() as session:
         session.execute(update(Outbox).values(claimed_by=dead_process_id()))
@@ -126,7 +126,7 @@ def test_two_workers_starting_together_take_a_dead_claim_once(app, services, set
     principal = line.user()
     connect(line, app, handle_events=False)
     principal.says("เมนู")
-    [(row_id, event)] = inbox.pending(services.db)
+    [(row_id, _chat, event)] = inbox.pending(services.db)
     events.handle(services, row_id, event)
     with services.db.session() as session:
         session.execute(update(Outbox).values(claimed_by=dead_process_id()))

@@ -50,7 +50,7 @@ def test_answers_of_a_worker_that_died_before_sending_go_out_when_its_claim_runs
     connect(line, app, handle_events=False)
     principal = line.user()
     principal.says("แจ้งเหตุ")
-    [(row_id, event)] = inbox.pending(services.db)
+    [(row_id, _chat, event)] = inbox.pending(services.db)
     queued = events.handle(services, row_id, event)  # handled and committed; the process dies before sending
     assert queued and line.deliveries == []
     assert services.send_outbox() == 0  # still claimed by the worker that queued it

@@ -189,6 +189,35 @@ def test_memo_and_photo_links_are_logged_without_their_signature(public_app, lin
     assert "sig=[redacted]" in caplog.text
 
 
+def test_the_log_of_a_whole_report_holds_no_facts_names_phones_or_tokens(public_app, line, clock, caplog):
+    """Everything the service logs (every logger, DEBUG and up) while a case is reported, alerted with
+    a photo, taken, answered, noted and closed, with LINE failing once on the way."""
+    services = public_app.extensions["ccpc"]
+    with caplog.at_level(logging.DEBUG):
+        officer = add_officer(services, line, "นางสาวเจ้าหน้าที่ ลับเฉพาะ", "081-555-0199")
+        principal = line.user(display_name="ผอ.ชื่อจริง นามสกุลจริง")
+        line.fail_next("/v2/bot/message/push", 500)  # the first alert is retried: its error is logged
+        file_report(principal, photos=1)
+        clock.advance(minutes=1)
+        services.send_outbox()
+        officer.taps("รับเรื่อง")
+        principal.says("ผู้ปกครองชื่อนางมะลิ ซ่อนกลิ่น โทร 0867771234 มาถึงแล้ว")
+        officer.says("ตอบ 0001/2569 ติดต่อครูประจำชั้นที่ 0923334444 ได้เลยครับ")
+        officer.says("บันทึก 0001/2569 เด็กชายสมปอง ลับมาก อาการดีขึ้น")
+        officer.says("ปิดเรื่อง 0001/2569 ส่งต่อโรงพยาบาลแล้ว เด็กชายสมปอง ปลอดภัย")
+        officer.says("รายละเอียด 0001/2569")
+    assert len(cases(services)) == 1 and cases(services)[0].state == "closed"
+    logged = caplog.text + "".join(str(r.args) for r in caplog.records)
+    secrets_ = ["พลัดตกสระน้ำ", "ปฐมพยาบาล", "สมมุติ", "ตัวอย่าง ใจดี", "หนองตัวอย่าง", "ชื่อจริง", "มะลิ", "ลับเฉพาะ",
+                "สมปอง", "โรงพยาบาลแล้ว", "089 123 4567", "0891234567", "0812345678", "081-555-0199", "0867771234",
+                "0923334444", SECRET, services.settings.line_channel_access_token, services.settings.secret_key]
+    secrets_ += [r["json"]["replyToken"] for r in line.requests if r["path"] == "/v2/bot/message/reply"]
+    secrets_ += [e["replyToken"] for e in line.sent_events if e.get("replyToken")]
+    assert len(secrets_) > 25 and caplog.records  # the report really was logged about
+    leaked = [s for s in secrets_ if s in logged]
+    assert not leaked, leaked
+
+
 def test_gunicorn_access_log_lines_are_redacted_too(app):
     from gunicorn.config import Config
     from gunicorn.glogging import Logger

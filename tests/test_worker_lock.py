@@ -1,4 +1,4 @@
-"""Exactly one process runs the event worker and the jobs: a second one waits and takes over when the first dies."""
+"""Exactly one process runs the periodic jobs: a second one waits and takes over when the first dies."""
 from __future__ import annotations
 
 from bot.line import outbox

@@ -44,10 +44,12 @@ def parse(text: str, now: datetime) -> tuple[int, int] | None:
     return number, year_be
 
 
-def find(session: Session, text: str, now: datetime) -> Case | None:
-    """The case a typed reference names, or None."""
+def find(session: Session, text: str, now: datetime, for_update: bool = False) -> Case | None:
+    """The case a typed reference names, or None; `for_update` locks its row until the commit
+    (two officers acting on one case from different event workers take turns)."""
     parsed = parse(text, now)
     if parsed is None:
         return None
     number, year_be = parsed
-    return session.scalars(select(Case).where(Case.number == number, Case.year_be == year_be)).first()
+    query = select(Case).where(Case.number == number, Case.year_be == year_be)
+    return session.scalars(query.with_for_update() if for_update else query).first()

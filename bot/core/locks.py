@@ -138,3 +138,73 @@ class ProcessLock:
             holder.close()
         except Exception:  # noqa: BLE001 - already broken
             pass
+
+
+def shared_by_chat(url: str) -> bool:
+    """Whether several event workers may share the events, each chat held by one (PostgreSQL only)."""
+    return make_url(url).get_backend_name() == "postgresql"
+
+
+class ChatLocks:
+    """The chats one event worker holds: while it does, no other worker handles their events.
+
+    PostgreSQL: a session advisory lock per chat, on a connection of this worker's own, so a worker
+    that dies lets its chats go at once. Elsewhere (SQLite: a single event worker) every chat is
+    granted without asking.
+    """
+
+    def __init__(self, url: str | None = None):
+        self.url = url
+        self.shared = bool(url) and shared_by_chat(url)
+        self.held: set[str] = set()
+        self._connection = None
+
+    def try_hold(self, chat: str) -> bool:
+        """Hold `chat` unless another worker does; never waits. Errors (database away) propagate."""
+        if chat in self.held:
+            return True
+        if self.shared:
+            try:
+                if self._connection is None or self._connection.closed:
+                    import psycopg
+
+                    self._connection = psycopg.connect(libpq_url(self.url), autocommit=True, connect_timeout=10,
+                                                       application_name="ccpc-chat-locks")
+                got = self._connection.execute("SELECT pg_try_advisory_lock(%s)",
+                                               (lock_key(f"chat:{chat}"),)).fetchone()[0]
+            except Exception:
+                self.close()  # the session, and every lock it held, is gone
+                raise
+            if not got:
+                return False
+        self.held.add(chat)
+        return True
+
+    def release(self, chat: str) -> None:
+        """Let one chat go (its events in hand are handled and answered)."""
+        if chat not in self.held:
+            return
+        self.held.discard(chat)
+        if self.shared and self._connection is not None:
+            try:
+                self._connection.execute("SELECT pg_advisory_unlock(%s)", (lock_key(f"chat:{chat}"),))
+            except Exception:  # noqa: BLE001 - a broken session holds nothing any more
+                self.close()
+
+    def release_all(self) -> None:
+        """Let every held chat go (to whichever worker asks next)."""
+        if self.shared and self.held and self._connection is not None:
+            try:
+                self._connection.execute("SELECT pg_advisory_unlock_all()")
+            except Exception:  # noqa: BLE001 - a broken session holds nothing any more
+                self.close()
+        self.held.clear()
+
+    def close(self) -> None:
+        connection, self._connection = self._connection, None
+        self.held.clear()
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:  # noqa: BLE001 - already broken
+                pass

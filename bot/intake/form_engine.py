@@ -37,9 +37,13 @@ class DraftStore:
 def load_draft(session: Session, user_id: str, now, ttl_hours: int) -> tuple[Draft | None, bool]:
     """The user's draft (locked for this event) and whether an old one just expired."""
     draft = session.scalars(select(Draft).where(Draft.line_user_id == user_id).with_for_update()).first()
-    if draft is not None and now - draft.updated_at > timedelta(hours=ttl_hours):
-        session.delete(draft)
-        return None, True
+    if draft is not None:
+        if now - draft.updated_at > timedelta(hours=ttl_hours):
+            session.delete(draft)
+            return None, True
+        # A notice is left only where the expiry job deleted the draft, and it is read (and
+        # deleted) before a new draft can start: with a live draft there is none to look for.
+        return draft, False
     notice = session.get(ExpiredDraftNotice, user_id)
     if notice is not None:
         session.delete(notice)

@@ -10,7 +10,7 @@ import json
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.db import Database, insert_for
@@ -25,8 +25,8 @@ def store(db: Database, events: list[dict], now: datetime) -> int:
     if not events:
         return 0
     rows = [{"webhook_event_id": str(e.get("webhookEventId") or "")[:64] or None,
-             "event_type": str(e.get("type"))[:40], "payload": json.dumps(e, ensure_ascii=False),
-             "received_at": now} for e in events]
+             "event_type": str(e.get("type"))[:40], "chat_key": chat_of(e),
+             "payload": json.dumps(e, ensure_ascii=False), "received_at": now} for e in events]
     # Under load, webhooks share one commit and one INSERT; each counts its rows by their event id.
     return db.write_together(_insert_new(db.engine.dialect.name), rows, key="webhook_event_id",
                              notify=wakeup.CHANNEL)  # wakes the event worker in whichever process it runs
@@ -40,12 +40,28 @@ def _insert_new(dialect_name: str):
             .returning(table.c.webhook_event_id))
 
 
-def pending(db: Database, limit: int = 100) -> list[tuple[int, dict]]:
-    """Events not yet handled, oldest first, with their payload."""
+def chat_of(event: dict) -> str:
+    """The chat an event belongs to (its group, room or user): one chat's events are handled in order."""
+    source = event.get("source") if isinstance(event.get("source"), dict) else {}
+    return str(source.get("groupId") or source.get("roomId") or source.get("userId") or "")[:64]
+
+
+def pending(db: Database, limit: int = 100, skip_chats: set[str] = frozenset()) -> list[tuple[int, str, dict]]:
+    """Events not yet handled, oldest first, with their chat and payload; none of `skip_chats`."""
+    query = (select(WebhookEvent.id, WebhookEvent.chat_key, WebhookEvent.payload)
+             .where(WebhookEvent.handled_at.is_(None)).order_by(WebhookEvent.id).limit(limit))
+    if skip_chats:
+        query = query.where(func.coalesce(WebhookEvent.chat_key, "").not_in(sorted(skip_chats)))
     with db.session() as session:
-        rows = session.execute(select(WebhookEvent.id, WebhookEvent.payload).where(WebhookEvent.handled_at.is_(None))
-                               .order_by(WebhookEvent.id).limit(limit))
-        return [(row_id, json.loads(payload or "{}")) for row_id, payload in rows]
+        return [(row_id, chat or "", json.loads(payload or "{}")) for row_id, chat, payload in session.execute(query)]
+
+
+def waiting_in(db: Database, chat: str) -> set[int]:
+    """The ids of one chat's events not yet handled (asked again once a worker holds the chat)."""
+    column = WebhookEvent.chat_key
+    mine = column == chat if chat else or_(column.is_(None), column == "")
+    with db.session() as session:
+        return set(session.scalars(select(WebhookEvent.id).where(mine, WebhookEvent.handled_at.is_(None))))
 
 
 def backlog(db: Database, now: datetime) -> dict:

@@ -65,7 +65,7 @@ def _enqueue(session, kind, to, messages, now, **fields) -> Outbox:
                  claimed_by=sender_id() if claimed_until else None, **fields)
     session.add(row)
     session.flush()
-    session.info.setdefault("queued_outbox_ids", []).append(row.id)
+    session.info.setdefault("queued_outbox", []).append(row)
     if kind == "reply":
         _attach_waiting(session, row, now)
     return row
@@ -151,9 +151,18 @@ def send_after_commit(session: Session, now: datetime, batch_seconds: int = 0) -
     session.info[_BATCH_SECONDS] = batch_seconds
 
 
+def queued(session: Session) -> list[Outbox]:
+    """The messages this unit of work queued, to send right after it commits (`send_queued`).
+
+    The rows keep their values after the commit (the sessions do not expire them), so sending them
+    needs no second look in the database.
+    """
+    return list(session.info.get("queued_outbox", []))
+
+
 def queued_ids(session: Session) -> list[int]:
     """Ids of the messages this unit of work queued, to send right after it commits."""
-    return list(session.info.get("queued_outbox_ids", []))
+    return [row.id for row in queued(session)]
 
 
 def due_ids(db: Database, now: datetime, limit: int = 100) -> list[int]:
@@ -196,7 +205,18 @@ def send_claimed(db: Database, gateway: LineGateway, now: Callable[[], datetime]
     """
     if not ids or not gateway.configured:
         return 0
-    rows = _allowed(db, ids, now())
+    return send_queued(db, gateway, now, _allowed(db, ids, now()), max_attempts, later, reserve)
+
+
+def send_queued(db: Database, gateway: LineGateway, now: Callable[[], datetime], rows: list[Outbox],
+                max_attempts: int = 8, later: Later | None = None, reserve: int = 0) -> int:
+    """Send rows this process has just queued and committed, claimed by it (`queued`).
+
+    Replies answer what the person just wrote, so their access was decided then; every push's
+    recipient is checked again when it is sent (`send_one`), so no reading back is needed here.
+    """
+    if not rows or not gateway.configured:
+        return 0
     pushes = [(row.id, row.to) for row in rows if row.kind != "reply"]
     delivered = []
     for row in (r for r in rows if r.kind == "reply"):
