@@ -95,6 +95,8 @@ class Settings:
     audit_retention_days: int = 0
     metrics_token: str = field(default="", repr=False)
     metrics_dir: str = ""
+    console_idle_minutes: int = 30
+    line_basic_id: str = ""
 
     @property
     def shows_photos(self) -> bool:
@@ -159,6 +161,8 @@ ENV = {
     "METRICS_TOKEN": ("metrics_token", str),
     # Read by prometheus_client itself too: where each process writes its counts (several processes).
     "PROMETHEUS_MULTIPROC_DIR": ("metrics_dir", str),
+    "CONSOLE_IDLE_MINUTES": ("console_idle_minutes", int),
+    "LINE_BASIC_ID": ("line_basic_id", str),
 }
 
 

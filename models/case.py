@@ -174,3 +174,7 @@ class AuditLog(Base):
     action: Mapped[str] = mapped_column(String(40))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("protection_case.id"), index=True)
     detail: Mapped[dict] = mapped_column(default=dict)
+    # Where it was done: line, console, cli or link (a signed link); the console adds the address.
+    # Filled in from the unit of work's tag (bot/core/audit.py) when the code that writes the row does not.
+    channel: Mapped[str | None] = mapped_column(String(20))
+    address: Mapped[str | None] = mapped_column(String(64))
