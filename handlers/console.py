@@ -214,7 +214,9 @@ def install(app: Flask) -> None:
     app.jinja_env.filters.setdefault("thai_datetime", thai_dates.format_datetime)
     app.jinja_env.filters.setdefault("thai_date", thai_dates.format_date)
     from handlers import console_sign_in, console_cases  # noqa: F401 - their routes join bp
+    from handlers import console_audit, console_officers, console_outbox, console_summary
 
     app.register_blueprint(bp)
-    for extra in (console_cases.cases_bp,):
+    for extra in (console_cases.cases_bp, console_summary.summary_bp, console_officers.officers_bp,
+                  console_outbox.outbox_bp, console_audit.audit_bp):
         app.register_blueprint(extra)
