@@ -53,9 +53,13 @@ def sign_in():
     svc = services()
     if (target := _safe_next(request.args.get("next"))) is not None:
         session[NEXT] = target
+    if _claim(svc):  # the code was sent meanwhile (a reload, or the page without JavaScript)
+        return redirect(_after_sign_in_url())
     digits, expires_at = _code_for_this_browser(svc)
     simulator = current_app.extensions.get("line_simulator")
-    officers = simulator.officer_personas() if hasattr(simulator, "officer_personas") else []
+    officers = simulator.officer_personas() if simulator is not None else []
+    chosen = request.args.get("persona")  # the simulator chat's "เปิดเว็บเจ้าหน้าที่" link names its persona
+    officers.sort(key=lambda persona: persona[0] != chosen)
     return render_template("console/sign_in.html", digits=digits, expires_at=expires_at, qr=_qr(svc.settings, digits),
                            why=MESSAGES.get(request.args.get("why", "")), simulator_officers=officers,
                            minutes=console_access.CODE_MINUTES)
@@ -117,3 +121,14 @@ def sign_out():
     logout_user()
     session.clear()
     return redirect(url_for("console.sign_in", why="signed_out"))
+
+
+@bp.post("/sign-in/simulator")
+def simulator_send_code():
+    """Simulator mode only: the chosen officer persona sends this page's code through the fake LINE."""
+    simulator = current_app.extensions.get("line_simulator")
+    key = request.form.get("persona", "")
+    if simulator is None or key not in dict(simulator.officer_personas()) or not session.get(DIGITS):
+        refuse(404, "ใช้ได้เฉพาะในโหมดเครื่องจำลอง")
+    simulator.says(key, f"เข้าระบบ {session[DIGITS]}")  # a signed webhook, exactly as from the phone
+    return redirect(url_for("console.sign_in"))

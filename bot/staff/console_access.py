@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.core.texts import say
+from bot.line import messages as m
 from models import AuditLog, ConsoleSession, ConsoleSignIn, Officer
 
 CODE_DIGITS = 6
@@ -81,6 +83,25 @@ def confirm(session: Session, secret: bytes, officer: Officer, typed: str, now: 
         return None
     row.officer_id, row.confirmed_at = officer.id, now
     return row
+
+
+WRONG_CODES = 5  # wrong codes an officer may send within CODE_WINDOW before the bot stops checking
+
+
+def sign_in_reply(session: Session, secret: bytes, officer: Officer, typed: str, now: datetime) -> list[dict]:
+    """ "เข้าระบบ 482915" from an officer's LINE: confirm the code and say so with the time, or say why not."""
+    wrong = session.scalar(select(func.count()).select_from(AuditLog).where(
+        AuditLog.actor == officer.line_user_id, AuditLog.action == "console_code_wrong",
+        AuditLog.at > now - CODE_WINDOW))
+    if wrong >= WRONG_CODES:
+        return [m.text(say("console_code_too_many"))]
+    row = confirm(session, secret, officer, typed, now)
+    if row is None:
+        session.add(AuditLog(at=now, actor=officer.line_user_id, action="console_code_wrong", detail={}))
+        return [m.text(say("console_code_invalid"))]
+    session.add(AuditLog(at=now, actor=officer.line_user_id, action="console_code_confirmed",
+                         detail={"sign_in": row.id}))
+    return [m.text(say("console_signed_in", at=now))]
 
 
 def pending(session: Session, secret: bytes, nonce: str, now: datetime) -> ConsoleSignIn | None:
