@@ -5,18 +5,20 @@ the charts are SVG drawn by the template (templates/console/supervisor/charts.ht
 """
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
+from sqlalchemy import select
 
 from bot.core import audit
 from bot.core.thai_dates import BANGKOK, THAI_MONTHS_SHORT
 from bot.paperwork import reports
 from bot.paperwork.documents.summary import duration_text, key_figures, render_summary_csv, render_summary_pdf
-from config.categories import CATEGORIES
+from config.categories import CATEGORIES, display_name
 from handlers.console import SUPERVISOR_LINKS, address, guard, refuse, services, supervisor_required
-from models import AuditLog
+from models import AuditLog, Case
 
 summary_bp = guard(Blueprint("console_summary", __name__, url_prefix="/console/summary"))
 SUPERVISOR_LINKS.append(("console_summary.summary", "สรุปผล"))
@@ -63,6 +65,16 @@ def months_to_chart(period: reports.Period) -> list[reports.Period]:
     return out
 
 
+def by_month(db, months: list[reports.Period]) -> list[tuple[str, Counter]]:
+    """Cases by category in each month, as (short Thai month, counts by category name)."""
+    counts = {m.key: Counter() for m in months}
+    for filed_at, category in db.execute(select(Case.filed_at, Case.category).where(
+            Case.filed_at >= months[0].start, Case.filed_at < months[-1].end)):
+        local = filed_at.astimezone(BANGKOK)
+        counts[f"{local.year + 543}-{local.month:02d}"][display_name(category)] += 1
+    return [(f"{THAI_MONTHS_SHORT[int(m.key[5:]) - 1]} {m.key[2:4]}", counts[m.key]) for m in months]
+
+
 @summary_bp.get("")
 @supervisor_required
 def summary():
@@ -71,11 +83,7 @@ def summary():
     period = _chosen(now)
     with svc.db.session() as db:
         data = reports.summarise(db, period, svc.settings, now)
-        monthly = []
-        for month in months_to_chart(period):
-            counts = dict(reports.summarise(db, month, svc.settings, now).by_category)
-            number = int(month.key.split("-")[1])
-            monthly.append((f"{THAI_MONTHS_SHORT[number - 1]} {month.key[2:4]}", counts))
+        monthly = by_month(db, months_to_chart(period))
     categories = [c.name for c in CATEGORIES if any(counts.get(c.name) for _, counts in monthly)]
     return render_template("console/supervisor/summary.html", data=data, period=period,
                            choices=period_choices(now), figures=key_figures(data), monthly=monthly,
