@@ -58,8 +58,7 @@ def _relay(chat) -> list[dict]:
 
 def _refer(chat) -> list[dict]:
     a = chat.answers
-    detail = {"destination": a["destination"], "contact": a.get("contact") or "", "referred_at": chat.now.isoformat()}
-    return casework.change_state(chat.session, _case(chat), _officer(chat), "referred", chat.now, detail=detail)
+    return casework.refer(chat.session, _case(chat), _officer(chat), a["destination"], a.get("contact") or "", chat.now)
 
 
 def _destination_choices(chat) -> list[Choice]:

@@ -165,7 +165,12 @@ def guard(blueprint: Blueprint) -> Blueprint:
     return blueprint
 
 
+# Background calls the pages make by themselves: they are no click, so they do not keep a session alive.
+POLLING = {"console.sign_in_status", "console_cases.new_cases"}
+
+
 def _before():
+    g.polling = request.endpoint in POLLING
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         csrf.protect()  # raises CSRFError (400) before any view runs
 
@@ -213,7 +218,7 @@ def install(app: Flask) -> None:
     login_manager.session_protection = None  # the database session is the truth (see console_access.load)
     app.jinja_env.filters.setdefault("thai_datetime", thai_dates.format_datetime)
     app.jinja_env.filters.setdefault("thai_date", thai_dates.format_date)
-    from handlers import console_sign_in, console_cases  # noqa: F401 - their routes join bp
+    from handlers import console_actions, console_cases, console_sign_in  # noqa: F401 - their routes join bp
     from handlers import console_audit, console_officers, console_outbox, console_summary
 
     app.register_blueprint(bp)

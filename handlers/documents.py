@@ -1,7 +1,9 @@
 """GET /documents/…: the memo, fund request and summary as files, only through signed, expiring links."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app
+from flask import Blueprint, Response, abort, current_app, request
+
+from bot.core import audit
 
 from bot.paperwork import case_documents as paperwork
 from bot.paperwork import reports
@@ -24,6 +26,7 @@ def memo(case_id: int):
     services = current_app.extensions["ccpc"]
     holder = link_holder(services)
     with services.db.session() as session:
+        audit.tag(session, "link", request.remote_addr)  # a signed link opened (from LINE's browser)
         case = session.get(Case, case_id) or abort(404)
         require_access(services, session, holder, case.id)
         data = paperwork.memo_pdf(session, case, services.settings, services.now())
@@ -37,9 +40,13 @@ def fund_request(request_id: int):
     services = current_app.extensions["ccpc"]
     holder = link_holder(services)
     with services.db.session() as session:
+        audit.tag(session, "link", request.remote_addr)
         row = session.get(FundRequest, request_id) or abort(404)
         require_access(services, session, holder, row.case_id)
         data = paperwork.fund_pdf(row, services.settings)
+        session.add(AuditLog(at=services.now(), actor=f"link:{holder}", action="fund_form_opened",
+                             case_id=row.case_id, detail={"request": row.id}))
+        session.commit()
     return _pdf(data, f"fund-request-{request_id}.pdf")
 
 

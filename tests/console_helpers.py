@@ -55,5 +55,8 @@ def csrf_token(client, page: str = "/console/cases") -> str:
 
 
 def post(client, path: str, data: dict | None = None, page: str = "/console/cases", **kwargs):
-    """Submit a console form the way the browser does, CSRF token included."""
-    return client.post(path, data={"csrf_token": csrf_token(client, page), **(data or {})}, **kwargs)
+    """Submit a console form the way the browser does, CSRF token included; waits until what it sent
+    to LINE (the principal's notice, the officers' alerts) has been sent."""
+    response = client.post(path, data={"csrf_token": csrf_token(client, page), **(data or {})}, **kwargs)
+    assert client.application.extensions["ccpc"].sends.wait_idle(30), "the pushes were never sent"
+    return response
