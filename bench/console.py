@@ -59,11 +59,17 @@ def long_thread(database: Database) -> Case:
         return case
 
 
-def rare_word(database: Database) -> str:
-    """A word of the facts that only one case has (the filler ends each case's facts with an md5)."""
+RARE = "ไฟไหม้ห้องวิทยาศาสตร์"
+
+
+def rare_word(database: Database, case: Case) -> str:
+    """A Thai word of the facts that only one open case has (written into it once)."""
     with database.session() as session:
-        facts = session.scalar(select(Case.facts).where(Case.id == 4242))
-    return facts.split()[-1][-10:]
+        row = session.get(Case, case.id)
+        if RARE not in row.facts:
+            row.facts += f" {RARE}"
+            session.commit()
+    return RARE
 
 
 def pages(database: Database, case: Case) -> list[tuple[str, str]]:
@@ -72,8 +78,8 @@ def pages(database: Database, case: Case) -> list[tuple[str, str]]:
     return [("case list, default filter", "/console/cases"),
             ("search by school", f"/console/cases?q={quote(school)}"),
             ("search in the facts, a word every case has", f"/console/cases?q={quote('บาดเจ็บ')}"),
-            ("search in the facts, a word one case has", f"/console/cases?q={quote(rare_word(database))}"),
-            (f"case page, {THREAD}-entry thread", f"/console/cases/{case.number}-{case.year_be}")]
+            ("search in the facts, a word one case has", f"/console/cases?q={quote(rare_word(database, case))}"),
+            (f"case page, {THREAD}-entry thread", f"/console/cases/{case.id}")]
 
 
 def signed_in_client(app, database: Database, secret: bytes):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.casework import references
 from bot.casework.case_view import age_text, is_overdue
 from bot.casework.states import OPEN, STATES
-from models import Case, Photo
+from models import Case, CaseCounter, Photo
 
 PER_PAGE = 25
 SEARCH_WORDS = 6  # words of the search box used at most
@@ -79,9 +79,11 @@ def _search(q: str, now: datetime):
     conditions = []
     for word in q.split()[:SEARCH_WORDS]:
         pattern = _like(word)
-        conditions.append(or_(Case.reporter_school.ilike(pattern, escape="\\"),
-                              Case.subject.ilike(pattern, escape="\\"),
-                              Case.facts.ilike(pattern, escape="\\")))
+        # Thai has no capitals: a plain LIKE finds the same rows, and PostgreSQL's ILIKE is ~8x slower on Thai
+        # text (docs/benchmarks.md, the console); words with Latin letters still ignore case.
+        has_case = word.lower() != word.upper()
+        conditions.append(or_(*(column.ilike(pattern, escape="\\") if has_case else column.like(pattern, escape="\\")
+                                for column in (Case.reporter_school, Case.subject, Case.facts))))
     return and_(*conditions)
 
 
@@ -159,4 +161,6 @@ def filed_since(session: Session, since: datetime, filters: Filters, officer_id:
 
 def years(session: Session) -> list[int]:
     """The Buddhist-Era years that have cases, newest first (for the year filter)."""
-    return list(session.scalars(select(Case.year_be).distinct().order_by(Case.year_be.desc())))
+    # from the per-year counters every case number is drawn from: one row a year, not a scan of every case
+    return list(session.scalars(select(CaseCounter.year_be).where(CaseCounter.last_number > 0)
+                                .order_by(CaseCounter.year_be.desc())))
