@@ -41,13 +41,14 @@ def test_an_officer_works_a_new_case_from_the_console_and_a_supervisor_sees_it(s
 
     files_a_report(principal, tmp_path)  # while the list is open
     row = console.locator("table.cases tbody tr").filter(has_text="0001/2569")
-    expect(row).to_be_visible()  # no reload: the list updates itself
-    expect(console).to_have_title(re.compile(r"\(1\)"))  # the title counts what is new
+    expect(row).to_be_visible(timeout=3 * WAIT_MS)  # no reload: the list asks for new cases every 15 s
+    expect(console).to_have_title(re.compile(r"^\(1 ใหม่\)"))  # the title counts what is new
     expect(row).to_contain_text("โรงเรียนบ้านจำลองพัฒนา")
+    expect(console.locator("#no-cases")).to_have_count(0)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     console.screenshot(path=str(SCREENSHOTS / "console-list.png"))
 
-    row.get_by_role("link", name=re.compile("0001/2569")).click()
+    row.get_by_role("link", name="0001/2569", exact=True).click()
     expect(console.locator("main")).to_contain_text("พลัดตกสระน้ำหลังโรงเรียน")
     expect(console.locator("main")).to_contain_text("นางปราณี ตัวอย่าง")
     photo = console.locator(".photos img").first
@@ -55,30 +56,29 @@ def test_an_officer_works_a_new_case_from_the_console_and_a_supervisor_sees_it(s
     console.wait_for_function("() => [...document.querySelectorAll('.photos img')].every(i => i.complete && i.naturalWidth > 0)")
 
     console.get_by_role("button", name="รับเรื่อง", exact=True).click()
-    expect(console.locator("main")).to_contain_text("รับเรื่องแล้ว")
-    bot_says(principal, "รับเรื่อง")  # the "taken" notice, as when taken in LINE
-    expect(principal.locator("#messages")).to_contain_text("080-000-0201")  # with the officer's phone
+    expect(console.locator("main")).to_contain_text("ผู้รับผิดชอบ: นายตัวอย่าง ใจดี")
+    bot_says(principal, "เจ้าหน้าที่ศูนย์รับเรื่องแล้ว")  # the "taken" notice, as when taken in LINE
+    expect(principal.locator("#messages")).to_contain_text("นายตัวอย่าง ใจดี โทร 080-000-0201")
 
-    console.fill("textarea[name=text] >> nth=0", "ศูนย์รับเรื่องแล้วค่ะ เจ้าหน้าที่จะโทรหาท่านภายใน 10 นาที")
-    console.get_by_role("button", name=re.compile("ส่งถึงผู้แจ้ง|ตอบผู้แจ้ง|ส่งข้อความ")).first.click()
+    console.fill("#reply-text", "ศูนย์รับเรื่องแล้วค่ะ เจ้าหน้าที่จะโทรหาท่านภายใน 10 นาที")
+    console.get_by_role("button", name="ส่งข้อความ", exact=True).click()
     bot_says(principal, "เจ้าหน้าที่จะโทรหาท่านภายใน 10 นาที")
     expect(console.locator("ol.timeline")).to_contain_text("เจ้าหน้าที่จะโทรหาท่านภายใน 10 นาที")
 
-    console.locator("form", has=console.get_by_role("button", name=re.compile("บันทึกภายใน"))).locator(
-        "textarea").fill("โทรคุยกับครูแล้ว รอผลจากโรงพยาบาล")
-    console.get_by_role("button", name=re.compile("บันทึกภายใน")).click()
+    console.fill("#note-text", "โทรคุยกับครูแล้ว รอผลจากโรงพยาบาล")
+    console.get_by_role("button", name="บันทึก", exact=True).click()
     expect(console.locator("ol.timeline li.note")).to_contain_text("รอผลจากโรงพยาบาล")
 
-    state = console.locator("select[name=state]")
-    state.select_option("helping")
-    console.get_by_role("button", name=re.compile("เปลี่ยนสถานะ")).click()
-    expect(console.locator("main")).to_contain_text("กำลังช่วยเหลือ")
+    console.select_option("#state", "helping")
+    console.get_by_role("button", name="เปลี่ยน", exact=True).click()
+    expect(console.locator("main .badge").first).to_have_text("กำลังช่วยเหลือ/ประสานงาน")
     console.screenshot(path=str(SCREENSHOTS / "console-case.png"), full_page=True)
 
-    console.locator("form", has=console.get_by_role("button", name=re.compile("ปิดเรื่อง"))).locator(
-        "textarea").fill("นักเรียนปลอดภัย กลับไปเรียนตามปกติ")
-    console.get_by_role("button", name=re.compile("ปิดเรื่อง")).click()
-    expect(console.locator("main")).to_contain_text("ปิดเรื่อง")
+    console.fill("#summary", "นักเรียนปลอดภัย กลับไปเรียนตามปกติ")
+    console.get_by_role("button", name="ปิดเรื่อง", exact=True).click()
+    expect(console.locator("main .badge").first).to_have_text("ปิดเรื่อง")
+    expect(console.locator("main")).to_contain_text("นักเรียนปลอดภัย กลับไปเรียนตามปกติ")
+    bot_says(principal, "ปิด")  # the principal is told the case is closed, as from LINE
     assert "รอผลจากโรงพยาบาล" not in principal.locator("#messages").inner_text()  # the note stayed inside
 
     supervisor_chat = open_chat(browser, url, "supervisor-1", errors)

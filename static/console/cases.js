@@ -27,6 +27,8 @@
     tr.appendChild(cell(c.owner || "—"));
     tr.appendChild(cell(c.photos ? String(c.photos) : ""));
     rows.insertBefore(tr, rows.firstChild);
+    var none = document.getElementById("no-cases");  // "no cases" is no longer true
+    if (none) none.remove();
   }
   function check() {
     var url = live.dataset.poll + (live.dataset.poll.indexOf("?") < 0 ? "?" : "&") +
