@@ -106,6 +106,7 @@ def case_view(case_id: int):
         others = [o for o in active_officers(db) if o.id != case.owner_officer_id]
         owner = case.owner
     return render_template("console/case.html", case=case, owner=owner, photos=photos, entries=entries,
+                           stored_photo_ids={p.id for p in photos},
                            viewers=viewers, requests=requests, officers=others, states=STATES,
                            category=display_name(case.category, case.category_other), overdue=is_overdue(
                                case, now, svc.settings), destinations=DESTINATIONS,

@@ -8,6 +8,7 @@ from flask import current_app, flash, g, jsonify, redirect, render_template, req
 from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 
+from bot.core import audit
 from bot.staff import console_access
 from handlers.console import MESSAGES, ConsoleUser, _safe_next, address, bp, refuse, services
 
@@ -68,6 +69,7 @@ def sign_in():
 def _claim(svc) -> bool:
     """Sign this browser in if an officer has confirmed its code from LINE."""
     with svc.db.session() as db:
+        audit.tag(db, "console", address())
         found = console_access.claim(db, svc.secret, session.get(NONCE, ""), address(), svc.now())
         if found is None:
             db.commit()
@@ -116,6 +118,7 @@ def sign_out():
     svc = services()
     if current_user.is_authenticated:
         with svc.db.session() as db:
+            audit.tag(db, "console", address())
             console_access.sign_out(db, svc.secret, current_user.get_id(), svc.now())
             db.commit()
     logout_user()

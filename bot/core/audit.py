@@ -5,7 +5,9 @@ the person came through: rows it adds without a channel get the session's tag wh
 """
 from __future__ import annotations
 
-from sqlalchemy import event
+from datetime import datetime
+
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from models import AuditLog
@@ -27,3 +29,19 @@ def _fill_in(session: Session, flush_context, instances) -> None:
     for row in session.new:
         if isinstance(row, AuditLog) and row.channel is None:
             row.channel, row.address = channel, row.address or address
+
+
+def records(session: Session, case_id: int | None = None, actor: str | None = None,
+            since: datetime | None = None, until: datetime | None = None, limit: int = 100,
+            offset: int = 0) -> list[AuditLog]:
+    """Audit records, newest first, filtered by case, person (their LINE user id or "cli"…) and time."""
+    query = select(AuditLog)
+    if case_id is not None:
+        query = query.where(AuditLog.case_id == case_id)
+    if actor:
+        query = query.where(AuditLog.actor == actor)
+    if since is not None:
+        query = query.where(AuditLog.at >= since)
+    if until is not None:
+        query = query.where(AuditLog.at < until)
+    return list(session.scalars(query.order_by(AuditLog.id.desc()).offset(offset).limit(limit)))

@@ -172,6 +172,8 @@ def sign_out(session: Session, secret: bytes, token: str, now: datetime) -> None
         ConsoleSession.token_hash == _mac(secret, "session", token), ConsoleSession.ended_at.is_(None))).first()
     if row is not None:
         _end(row, now, "signed_out")
+        session.add(AuditLog(at=now, actor=row.officer.line_user_id or f"officer:{row.officer_id}",
+                             action="console_signed_out", detail={}))
 
 
 def _end(row: ConsoleSession, now: datetime, reason: str) -> None:
