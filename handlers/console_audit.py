@@ -21,6 +21,8 @@ ACTIONS = {  # Thai names of what was done; an unknown action shows as it is sto
     "reopen": "เปิดเรื่องอีกครั้ง", "memo_printed": "พิมพ์บันทึกข้อความ", "memo_opened": "เปิดบันทึกข้อความ",
     "documents_linked": "ส่งลิงก์เอกสาร", "form": "เปิดแบบฟอร์ม", "fund": "กองทุนช่วยเหลือ",
     "fundact": "ดำเนินการกองทุน", "pfund": "ขอกองทุน", "console_signed_in": "เข้าระบบเว็บ",
+    "console_signed_out": "ออกจากระบบเว็บ", "console_code_confirmed": "ยืนยันรหัสเข้าระบบเว็บ",
+    "console_code_wrong": "ส่งรหัสเข้าระบบผิด", "photo_opened": "เปิดดูภาพ", "fund_form_opened": "เปิดแบบคำขอเงินกองทุน",
     "officer_added": "เพิ่มเจ้าหน้าที่", "officer_invited": "เชิญเจ้าหน้าที่", "officer_linked": "เชื่อม LINE เจ้าหน้าที่",
     "officer_deactivated": "ระงับบัญชีเจ้าหน้าที่", "officer_role_changed": "เปลี่ยนบทบาทเจ้าหน้าที่",
     "outbox_retried": "ส่งข้อความใหม่", "summary_downloaded": "ดาวน์โหลดสรุปผล",

@@ -31,6 +31,10 @@ class Case(Base):
         Index("ix_case_reporter_open", "reporter_line_user_id", "id", **partial("state <> 'closed'")),
         Index("ix_case_state_filed", "state", "filed_at", "id"),  # a list by state, newest first, paged
         Index("ix_case_filed_at", "filed_at"),  # a month's or a fiscal year's cases for the summary
+        # the console's search box (words anywhere in the school, subject or facts): trigram indexes,
+        # PostgreSQL only (pg_trgm); SQLite scans, which is fine at its sizes
+        *(Index(f"ix_case_{column}_trgm", column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"})
+          .ddl_if(dialect="postgresql") for column in ("reporter_school", "subject", "facts")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
