@@ -14,7 +14,14 @@ from models import AuditLog, Case, Officer, Outbox, Reporter
 
 outbox_bp = guard(Blueprint("console_outbox", __name__, url_prefix="/console/outbox"))
 SUPERVISOR_LINKS.append(("console_outbox.troubled", "ข้อความค้างส่ง"))
-STUCK_AFTER = timedelta(minutes=10)  # a pending message older than this that already failed once is "stuck"
+STUCK_AFTER = timedelta(minutes=10)
+PURPOSES = {  # what each message was, in the supervisor's words; an unknown purpose shows as stored
+    "case_alert": "แจ้งเหตุใหม่ถึงเจ้าหน้าที่", "reply": "ตอบกลับในแชต", "group_notice": "แจ้งกลุ่ม LINE ของศูนย์",
+    "delivery_failed": "แจ้งว่าส่งข้อความไม่สำเร็จ", "case_taken": "แจ้งผู้รายงานว่ารับเรื่องแล้ว",
+    "handover": "แจ้งการโอนเรื่อง", "relay_to_reporter": "ข้อความจากเจ้าหน้าที่ถึงผู้รายงาน",
+    "state_changed": "แจ้งผู้รายงานว่าเปลี่ยนสถานะ", "reporter_wrote": "แจ้งเจ้าหน้าที่ว่าผู้รายงานส่งข้อความ",
+    "still_waiting": "แจ้งผู้รายงานว่ายังรอเจ้าหน้าที่", "monthly_report": "สรุปผลประจำเดือน",
+}  # a pending message older than this that already failed once is "stuck"
 
 
 def _recipients(db, chats: set[str]) -> dict[str, str]:
@@ -38,7 +45,7 @@ def troubled():
             .order_by(Outbox.id.desc()).limit(200)))
         names = _recipients(db, {r.to for r in rows})
         cases = {c.id: c.reference for c in db.scalars(select(Case).where(Case.id.in_({r.case_id for r in rows})))}
-    return render_template("console/supervisor/outbox.html", rows=rows, names=names, cases=cases)
+    return render_template("console/supervisor/outbox.html", rows=rows, names=names, cases=cases, purposes=PURPOSES)
 
 
 @outbox_bp.post("/<int:row_id>/retry")

@@ -41,7 +41,7 @@ def failed_push(services, line, to: str) -> int:
     """A message LINE refuses (400): it is marked failed at once."""
     line.fail_next("/v2/bot/message/push", 400, body={"message": "The request body has 1 error(s)"})
     with services.db.session() as session:
-        row = outbox.enqueue_push(session, to, [text("ข้อความทดสอบ")], services.now(), purpose="test")
+        row = outbox.enqueue_push(session, to, [text("ข้อความทดสอบ")], services.now(), purpose="case_alert")
         session.commit()
     services.send_outbox([row.id])
     return row.id
@@ -213,6 +213,7 @@ def test_a_failed_message_is_listed_and_a_retry_delivers_it(app, services, line,
     supervisor(services, line, client)
     page = client.get("/console/outbox").get_data(as_text=True)
     assert f'id="outbox-{row_id}"' in page and "เจ้าหน้าที่ทดสอบ หนึ่ง (เจ้าหน้าที่)" in page and "400" in page
+    assert "แจ้งเหตุใหม่ถึงเจ้าหน้าที่" in page
     response = post(client, f"/console/outbox/{row_id}/retry", page="/console/outbox")
     assert response.status_code == 302
     assert services.sends.wait_idle(30)
