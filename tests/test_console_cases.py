@@ -220,3 +220,18 @@ def test_html_typed_by_anyone_is_shown_escaped(app, services, line, client):
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<b>ด่วน</b>" not in page(client, "/console/cases")
+
+
+def test_a_fund_refusal_in_the_console_carries_its_reason(app, services, line, client):
+    _, _, principal = setup(app, services, line, client)
+    ask_fund(principal)
+    (case,) = cases(services)
+    with services.db.session() as session:
+        (request,) = session.scalars(select(FundRequest))
+    post(client, f"/console/cases/{case.id}/fund/{request.id}/refused", {"reason": "เอกสารไม่ครบ"})
+    assert "เอกสารไม่ครบ" in principal.last_text()
+    assert post(client, f"/console/cases/{case.id}/fund/{request.id}/paid").status_code == 302
+    assert "จึงทำขั้นตอนนี้ไม่ได้" in page(client, f"/console/cases/{case.id}")  # the bot's own wrong-step answer
+    with services.db.session() as session:
+        row = session.get(FundRequest, request.id)
+        assert (row.status, row.decision_note) == ("refused", "เอกสารไม่ครบ")
