@@ -23,13 +23,14 @@ def create_app(settings: Settings | None = None, clock=None, migrate: bool = Tru
         services.db.upgrade()
     app.extensions["ccpc"] = services
 
-    from handlers import cli, demo_cli, documents, media, metrics, ops_cli, request_log, rich_menu_cli, webhook
+    from handlers import cli, console, demo_cli, documents, media, metrics, ops_cli, request_log, rich_menu_cli, webhook
 
     request_log.install()  # no signed link, token or code in the request log
     app.register_blueprint(webhook.bp)
     app.register_blueprint(media.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(metrics.bp)
+    console.install(app)  # /console: the officers' web console
     cli.register(app)
     demo_cli.register(app)
     ops_cli.register(app)

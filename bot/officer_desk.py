@@ -12,6 +12,7 @@ from bot.casework import references
 from bot.casework.case_view import case_details, open_cases
 from bot.core import access
 from bot.core.texts import say
+from bot.dialogue import chat_state
 from bot.dialogue import payloads as p
 from bot.dialogue.answers import Answer, normalise
 from bot.fund import chat as fund_chat
@@ -22,6 +23,7 @@ from bot.paperwork import memo_marks
 from bot.photos import pipeline as photos
 from bot.staff import duty
 from bot.staff import push_budget
+from bot.staff import console_access
 from models import AuditLog, Case, Officer
 
 TEXT_LIMIT = 2000
@@ -96,8 +98,19 @@ def open_cases_reply(turn, officer=None, rest: str = "") -> list[dict]:
 
 
 def web_sign_in(turn, officer=None, rest: str = "") -> list[dict]:
-    """How to reach the web console; the sign-in code itself is typed as "เข้าระบบ CODE"."""
-    return [m.text(say("web_sign_in", base_url=turn.settings.public_base_url))]
+    """The menu's เข้าระบบเว็บ: where the console is, and the bot waits for the code its page shows."""
+    return flows.begin(turn, officer, flows.CONSOLE_CODE)
+
+
+def console_code(turn, officer, rest: str = "") -> list[dict]:
+    """ "เข้าระบบ 482915": sign in the browser that shows this code (without a code: the bot asks for it)."""
+    if not rest:
+        return web_sign_in(turn, officer)
+    waiting = chat_state.current(turn.session, turn.user_id, turn.now)
+    if waiting is not None and waiting.kind == flows.CONSOLE_CODE.name:  # the code came typed in full
+        chat_state.clear(turn.session, turn.user_id)
+    return console_access.sign_in_reply(turn.session, turn.settings.secret_key.encode("utf-8"), officer, rest,
+                                        turn.now)
 
 
 def duty_on(turn, officer, rest: str = "") -> list[dict]:
@@ -257,6 +270,7 @@ OFFICER_COMMANDS: dict[str, Command] = {
     "เข้าเวร": Command(duty_on, needs_case=False, alone=True), "ออกเวร": Command(duty_off, needs_case=False, alone=True),
     "เวร": Command(duty_roster, needs_case=False, alone=True),
     "โควตา": Command(push_budget.status_reply, needs_case=False, alone=True),
+    "เข้าระบบ": Command(console_code, needs_case=False),
     "เมนูเจ้าหน้าที่": Command(officer_help, needs_case=False),
 }
 # Words principals use too that mean the officer's version when an officer sends them.

@@ -17,6 +17,7 @@ from bot.dialogue.choices import Choice
 from bot.dialogue.engine import Flow, Step
 from bot.fund import chat as fund_chat
 from bot.line import messages as m
+from bot.staff import console_access
 from bot.staff.officers import active_officers
 from models import Case, FundRequest, Officer
 
@@ -57,8 +58,7 @@ def _relay(chat) -> list[dict]:
 
 def _refer(chat) -> list[dict]:
     a = chat.answers
-    detail = {"destination": a["destination"], "contact": a.get("contact") or "", "referred_at": chat.now.isoformat()}
-    return casework.change_state(chat.session, _case(chat), _officer(chat), "referred", chat.now, detail=detail)
+    return casework.refer(chat.session, _case(chat), _officer(chat), a["destination"], a.get("contact") or "", chat.now)
 
 
 def _destination_choices(chat) -> list[Choice]:
@@ -136,7 +136,25 @@ FUND_PAID = _fund_flow("fund_paid", (
     Step("paid_on", parse=_paid_on, question="fund_ask_paid", choices=lambda chat: [Choice("วันนี้")]),),
     lambda chat: fund_chat.advance(chat.turn, _officer(chat), _request(chat), "paid",
                                    paid_on=_paid_value(chat)))
-FLOWS = {flow.name: flow for flow in (REPLY, NOTE, CLOSE, REFER, HANDOVER, FUND_REFUSED, FUND_PAID)}
+
+
+def _sign_in_code(answer: Answer, chat) -> str:
+    words = answer.words.removeprefix("เข้าระบบ").replace(" ", "") if answer.kind == "text" else ""
+    if not (words.isascii() and words.isdigit() and len(words) == console_access.CODE_DIGITS):
+        raise Invalid(say("console_code_shape"))
+    return words
+
+
+# The rich menu's เข้าระบบเว็บ: the bot asks for the code the console's sign-in page shows.
+CONSOLE_CODE = Flow(name="console_code", steps=(Step("code", parse=_sign_in_code, question="console_ask_code",
+                                                     numbers=False),),
+                    finish=lambda chat: console_access.sign_in_reply(
+                        chat.session, chat.settings.secret_key.encode("utf-8"), _officer(chat), chat.answers["code"],
+                        chat.now),
+                    cancelled=lambda chat: [m.text(say("console_code_cancelled"))],
+                    values=lambda chat: {"base_url": chat.settings.public_base_url},
+                    minutes=lambda settings: console_access.CODE_MINUTES)
+FLOWS = {flow.name: flow for flow in (REPLY, NOTE, CLOSE, REFER, HANDOVER, FUND_REFUSED, FUND_PAID, CONSOLE_CODE)}
 
 
 def _paid_value(chat) -> date:

@@ -129,6 +129,8 @@ class Settings:
     push_reserve: int = 0
     quota_check_minutes: int = 10
     simulator_push_quota: int = 0
+    console_idle_minutes: int = 30
+    line_basic_id: str = ""
 
     @property
     def shows_photos(self) -> bool:
@@ -205,6 +207,8 @@ ENV = {
     "SIMULATOR_PUSH_QUOTA": ("simulator_push_quota", int),
     # Read by prometheus_client itself too: where each process writes its counts (several processes).
     "PROMETHEUS_MULTIPROC_DIR": ("metrics_dir", str),
+    "CONSOLE_IDLE_MINUTES": ("console_idle_minutes", int),
+    "LINE_BASIC_ID": ("line_basic_id", str),
 }
 
 

@@ -2,7 +2,9 @@
 only through signed, expiring links."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app
+from flask import Blueprint, Response, abort, current_app, request
+
+from bot.core import audit
 
 from bot.paperwork import case_documents as paperwork
 from bot.paperwork import reports
@@ -31,6 +33,7 @@ def memo(case_id: int, kind: str):
     services = current_app.extensions["ccpc"]
     holder = link_holder(services)
     with services.db.session() as session:
+        audit.tag(session, "link", request.remote_addr)  # a signed link opened (from LINE's browser)
         case = session.get(Case, case_id) or abort(404)
         require_access(services, session, holder, case.id)
         make = paperwork.memo_pdf if kind == "pdf" else paperwork.memo_docx
@@ -47,10 +50,14 @@ def fund_request(request_id: int, kind: str):
     services = current_app.extensions["ccpc"]
     holder = link_holder(services)
     with services.db.session() as session:
+        audit.tag(session, "link", request.remote_addr)
         row = session.get(FundRequest, request_id) or abort(404)
         require_access(services, session, holder, row.case_id)
         make = paperwork.fund_pdf if kind == "pdf" else paperwork.fund_docx
         data = make(row, services.settings)
+        session.add(AuditLog(at=services.now(), actor=f"link:{holder}", action="fund_form_opened",
+                             case_id=row.case_id, detail={"request": row.id, "format": kind}))
+        session.commit()
     return _file(data, f"fund-request-{request_id}.{kind}")
 
 

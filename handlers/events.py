@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 
+from bot.core import audit
 from bot.line import messages as m
 from bot.line import inbox
 from bot.line import outbox
@@ -36,6 +37,7 @@ def _handle_once(services: Services, row_id: int, event: dict) -> list[Outbox] |
     with services.db.session() as session:
         # the worker sends the answers as soon as this commits; some pushes wait to go together
         outbox.send_after_commit(session, now, services.settings.push_coalesce_seconds)
+        audit.tag(session, "line")  # what this event records was done from LINE
         source = event.get("source") or {}
         handler = HANDLERS.get(event.get("type"))
         reply = handler(Turn(session, source.get("userId", ""), now, services.settings), event) if handler else None

@@ -19,6 +19,9 @@ MAX_UPLOAD = 25 * 1024 * 1024  # a few phone photos at once; the app's own limit
 def install(app: Flask, simulator: Simulator) -> None:
     """Serve the simulator page from this app (simulator mode only: never next to a real channel)."""
     app.extensions["line_simulator"] = simulator
+    # The simulated public address is https, but this page is served over http on this machine:
+    # a Secure cookie would never come back, so the console could not be tried here.
+    app.config.update(SESSION_COOKIE_SECURE=False, WTF_CSRF_SSL_STRICT=False)
     app.register_blueprint(bp)
 
 

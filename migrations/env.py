@@ -2,6 +2,7 @@
 from alembic import context
 
 import models
+from models.base import made_on
 from bot.core.db import make_engine
 
 config = context.config
@@ -23,6 +24,7 @@ def _migrate(connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        include_object=made_on(connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -48,3 +48,12 @@ def partial(condition: str) -> dict:
     """A partial index's condition on both databases (SQLite has them too): small indexes over the few
     rows that everyday work asks for, among a million that it does not (closed cases, sent messages)."""
     return {"postgresql_where": text(condition), "sqlite_where": text(condition)}
+
+
+def made_on(dialect: str):
+    """Alembic's include_object for comparing the models with a `dialect` database: leaves out what the
+    models create only on another database (`Index(...).ddl_if(dialect="postgresql")`)."""
+    def include(obj, name, type_, reflected, compare_to) -> bool:
+        only = getattr(obj, "_ddl_if", None)  # SQLAlchemy's record of .ddl_if(); alembic does not read it
+        return only is None or only.dialect is None or only.dialect == dialect
+    return include

@@ -33,6 +33,10 @@ class Case(Base):
         Index("ix_case_filed_at", "filed_at"),  # a month's or a fiscal year's cases for the summary
         # the summary's GROUP BY and median read a period's cases from this index alone (covering)
         Index("ix_case_summary", "filed_at", "category", "state", "reporter_district", "taken_at"),
+        # the console's search box (words anywhere in the school, subject or facts): trigram indexes,
+        # PostgreSQL only (pg_trgm); SQLite scans, which is fine at its sizes
+        *(Index(f"ix_case_{column}_trgm", column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"})
+          .ddl_if(dialect="postgresql") for column in ("reporter_school", "subject", "facts")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -185,3 +189,7 @@ class AuditLog(Base):
     action: Mapped[str] = mapped_column(String(40))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("protection_case.id"), index=True)
     detail: Mapped[dict] = mapped_column(default=dict)
+    # Where it was done: line, console, cli or link (a signed link); the console adds the address.
+    # Filled in from the unit of work's tag (bot/core/audit.py) when the code that writes the row does not.
+    channel: Mapped[str | None] = mapped_column(String(20))
+    address: Mapped[str | None] = mapped_column(String(64))

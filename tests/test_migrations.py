@@ -5,11 +5,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from models import Base
+from models.base import made_on
 
 
 def test_migrations_match_the_models(services):
     with services.db.engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(connection, opts={"include_object": made_on(connection.dialect.name)})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
 

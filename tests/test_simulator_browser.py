@@ -103,14 +103,8 @@ def scene_photo(path: Path) -> None:
     image.save(path, "JPEG", quality=85)
 
 
-def test_a_principal_reports_and_an_officer_takes_the_case_and_answers(served, browser, tmp_path):
-    url, _, _ = served
-    errors: list[str] = []
-    principal = open_chat(browser, url, "principal-3", errors)
-    officer = open_chat(browser, url, "officer-1", errors)
-    loaded = "document.fonts.load('16px Sarabun', 'ภาษาไทย').then(faces => faces.map(f => f.status))"
-    assert principal.evaluate(loaded) == ["loaded"]  # Thai in Sarabun, served by the app, on any machine
-
+def files_a_report(principal, tmp_path: Path) -> None:
+    """The whole report form in the principal's chat, with one photo, up to case 0001/2569."""
     types(principal, "แจ้งเหตุ")
     bot_says(principal, "ข้อ 1")
     taps_quick_reply(principal, "เกิดอุบัติเหตุ")
@@ -147,6 +141,17 @@ def test_a_principal_reports_and_an_officer_takes_the_case_and_answers(served, b
     bot_says(principal, "ตรวจสอบรายงานก่อนส่ง")
     taps_quick_reply(principal, "ยืนยัน")
     expect(principal.locator("#messages")).to_contain_text("0001/2569", timeout=WAIT_MS)
+
+
+def test_a_principal_reports_and_an_officer_takes_the_case_and_answers(served, browser, tmp_path):
+    url, _, _ = served
+    errors: list[str] = []
+    principal = open_chat(browser, url, "principal-3", errors)
+    officer = open_chat(browser, url, "officer-1", errors)
+    loaded = "document.fonts.load('16px Sarabun', 'ภาษาไทย').then(faces => faces.map(f => f.status))"
+    assert principal.evaluate(loaded) == ["loaded"]  # Thai in Sarabun, served by the app, on any machine
+
+    files_a_report(principal, tmp_path)
 
     alert = officer.locator(".flex-bubble").filter(has_text="แจ้งเหตุใหม่ เลขที่ 0001/2569")
     expect(alert).to_be_visible()

@@ -133,6 +133,12 @@ def change_state(session: Session, case: Case, officer: Officer, state: str, now
     return [m.text(say("state_changed", case=case, state_name=STATES[state]), case_buttons(case))]
 
 
+def refer(session: Session, case: Case, officer: Officer, destination: str, contact: str, now: datetime) -> list[dict]:
+    """Record that the case was referred to another agency (one of DESTINATIONS), with whom to contact."""
+    detail = {"destination": destination, "contact": contact or "", "referred_at": now.isoformat()}
+    return change_state(session, case, officer, "referred", now, detail=detail)
+
+
 def reopen(session: Session, case: Case, officer: Officer, now: datetime) -> list[dict]:
     """An officer reopens a closed case; it goes back to following up."""
     if case.state != "closed":

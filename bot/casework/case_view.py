@@ -105,10 +105,11 @@ def open_cases(session, now, settings) -> str:
     """Every open case, urgent ones first, then oldest first, with its age, owner and marks (เรื่องค้าง)."""
     rows = list(session.scalars(select(Case).where(Case.state != "closed")
                                 .order_by(Case.urgent.desc(), Case.filed_at, Case.id).limit(40)))
-    lines = [say("open_case_line", case=c, age=_age(now - c.filed_at), state_name=STATES[c.state],
+    lines = [say("open_case_line", case=c, age=age_text(now - c.filed_at), state_name=STATES[c.state],
                  overdue=is_overdue(c, now, settings)) for c in rows]
     return say("open_cases", lines=lines, on_duty=duty.names(duty.on_duty(session, now)))
 
 
-def _age(delta: timedelta) -> str:
+def age_text(delta: timedelta) -> str:
+    """How long ago, as officers say it ("25 นาที", "5 ชม.", "3 วัน"; templates/line/age.txt)."""
     return say("age", minutes=int(delta.total_seconds() // 60))

@@ -57,6 +57,10 @@ class Simulator:
         """The persona named `key`; KeyError if there is none."""
         return self.personas[key]
 
+    def officer_personas(self) -> list[tuple[str, str]]:
+        """(key, name) of the officers and the supervisor: who can sign in to the web console."""
+        return [(p.key, p.name) for p in self.personas.values() if p.role in ("officer", "supervisor")]
+
     def person(self, key: str) -> LineUser:
         """The persona as a LineUser (in their group, for the group persona)."""
         persona = self.persona(key)

@@ -67,6 +67,7 @@ function personaButton(p) {
   button.dataset.persona = p.key;
   button.dataset.name = p.name;
   button.dataset.title = p.title;
+  button.dataset.role = p.role;
   const who = el("div", "who");
   who.append(el("div", "name", p.name), el("div", "title", p.title), el("div", "last", ""));
   const badge = el("span", "unread", "");
@@ -96,6 +97,10 @@ function choose(key) {
     if (item.dataset.persona === key) {
       $("persona-name").textContent = item.dataset.name;
       $("persona-title").textContent = `(${item.dataset.title})`;
+      /* officers and the supervisor can open the web console and sign in from this chat */
+      const staff = ["officer", "supervisor"].includes(item.dataset.role);
+      $("console-link").hidden = !staff;
+      $("console-link").href = `/console/sign-in?persona=${encodeURIComponent(key)}`;
     }
   }
   refresh();
