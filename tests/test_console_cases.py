@@ -42,7 +42,7 @@ def test_the_list_shows_each_case_with_its_date_age_state_and_photos(app, servic
 
 def test_the_search_box_finds_by_school_subject_facts_and_reference(app, services, line, client):
     setup(app, services, line, client)
-    for words in ("หนองตัวอย่าง", "อุบัติเหตุ", "สระน้ำ หมดสติ"):
+    for words in ("หนองตัวอย่าง", "อุบัติเหตุ", "สระน้ำ รู้สึกตัว"):
         assert "0001/2569" in page(client, f"/console/cases?q={words}"), words
     assert "0001/2569" not in page(client, "/console/cases?q=สระน้ำ ไม่มีคำนี้")
     assert "0001/2569" not in page(client, "/console/cases?q=100%25")  # % is a character, not a wildcard
