@@ -17,12 +17,17 @@ from bot.core import audit
 from bot.core.thai_dates import BANGKOK, DateParseError, parse_date
 from bot.fund import chat as fund_chat
 from bot.line import outbox
+from bot.paperwork import memo_marks
 from handlers.console import address, officer_required, services
 from handlers.console_cases import cases_bp
 from models import Case, FundRequest, Officer
 
 TEXT_LIMIT = 2000
 STATE_CHOICES = ("taken", "helping", "following")  # referring and closing have their own forms
+MARKS = {  # the memo's marks: what the page offers, and LINE's own command function that records each
+    "secrecy": (("ไม่มี",) + memo_marks.SECRECY_MARKS, memo_marks.set_secrecy),
+    "urgency": (("ไม่มี",) + memo_marks.URGENCY_MARKS, memo_marks.set_urgency),
+}
 
 
 def _text(name: str, what: str, required: bool = True) -> str:
@@ -152,3 +157,24 @@ def fund_step(case_id: int, request_id: int, step: str):
         paid_on = _paid_on(request.form.get("paid_on", "").strip(), t.now) if step == "paid" else None
         return fund_chat.advance(t, o, row, step, note=note_text or None, paid_on=paid_on)
     return _act(case_id, do)
+
+
+@_route("marks/<kind>", "set_mark")
+def set_mark(case_id: int, kind: str):
+    """The memo's secrecy or urgency mark (ชั้นความลับ / ความเร่งด่วน in LINE), or none."""
+    if kind not in MARKS:
+        abort(404)
+    choices, record = MARKS[kind]
+    value = request.form.get("mark", "")
+    if value not in choices:
+        abort(400, description="กรุณาเลือกจากรายการ")
+    return _act(case_id, lambda t, o, c: record(t, o, c, value))
+
+
+@_route("doc-number", "set_doc_number")
+def set_doc_number(case_id: int):
+    """The memo's ที่ from the office's register (เลขที่หนังสือ in LINE); left empty, the memo leaves it to fill in."""
+    typed = _text("doc_number", "เลขที่หนังสือ", required=False)
+    if len(typed) > memo_marks.DOC_NUMBER_LIMIT:
+        abort(400, description=f"เลขที่หนังสือยาวเกิน {memo_marks.DOC_NUMBER_LIMIT} ตัวอักษร ไม่มีข้อมูลใดถูกบันทึก")
+    return _act(case_id, lambda t, o, c: memo_marks.set_doc_number(t, o, c, typed or "ไม่มี"))

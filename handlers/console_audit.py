@@ -26,6 +26,8 @@ ACTIONS = {  # Thai names of what was done; an unknown action shows as it is sto
     "officer_added": "เพิ่มเจ้าหน้าที่", "officer_invited": "เชิญเจ้าหน้าที่", "officer_linked": "เชื่อม LINE เจ้าหน้าที่",
     "officer_deactivated": "ระงับบัญชีเจ้าหน้าที่", "officer_role_changed": "เปลี่ยนบทบาทเจ้าหน้าที่",
     "outbox_retried": "ส่งข้อความใหม่", "summary_downloaded": "ดาวน์โหลดสรุปผล",
+    "memo_secrecy_set": "กำหนดชั้นความลับ", "memo_urgency_set": "กำหนดความเร่งด่วน",
+    "memo_number_set": "กำหนดเลขที่หนังสือ",
     "group_registered": "ลงทะเบียนกลุ่ม LINE", "retention_purge": "ลบข้อมูลตามระยะเวลาเก็บรักษา",
 }
 CHANNELS = {"line": "LINE", "console": "เว็บ", "cli": "คำสั่งระบบ", "link": "ลิงก์"}

@@ -16,6 +16,7 @@ from bot.core import audit
 from bot.core.thai_dates import format_datetime
 from bot.fund.aid import METHODS, STATUS as FUND_STATUS
 from bot.paperwork import case_documents as paperwork
+from bot.paperwork import memo_marks
 from bot.staff.officers import active_officers
 from config.categories import CATEGORIES, display_name
 from handlers.console import address, guard, officer_required, services
@@ -23,6 +24,7 @@ from models import AuditLog, Case, FundRequest, Photo
 
 cases_bp = guard(Blueprint("console_cases", __name__, url_prefix="/console/cases"))
 POLL_SECONDS = 15
+MARK_CHOICES = {"secrecy": ("",) + memo_marks.SECRECY_MARKS, "urgency": ("",) + memo_marks.URGENCY_MARKS}
 
 
 def _case_or_404(db, case_id: int) -> Case:
@@ -111,7 +113,9 @@ def case_view(case_id: int):
                            category=display_name(case.category, case.category_other), overdue=is_overdue(
                                case, now, svc.settings), destinations=DESTINATIONS,
                            destination_labels=DESTINATION_LABELS, fund_status=FUND_STATUS, methods=METHODS,
-                           now=now, text_limit=2000)
+                           now=now, text_limit=2000, secrecy=memo_marks.secrecy_of(case),
+                           urgency=memo_marks.urgency_of(case), mark_choices=MARK_CHOICES,
+                           doc_number_limit=memo_marks.DOC_NUMBER_LIMIT)
 
 
 @cases_bp.get("/<int:case_id>/photos/<int:photo_id>/<variant>")
@@ -136,35 +140,46 @@ def photo(case_id: int, photo_id: int, variant: str):
     return response
 
 
-def _pdf(data: bytes, name: str) -> Response:
-    response = Response(data, mimetype="application/pdf")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+KINDS = {"pdf": "application/pdf", "docx": DOCX}
+
+
+def _file(data: bytes, name: str, kind: str) -> Response:
+    response = Response(data, mimetype=KINDS[kind])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
-@cases_bp.get("/<int:case_id>/memo.pdf")
+@cases_bp.get("/<int:case_id>/memo.<kind>")
 @officer_required
-def memo(case_id: int):
-    """The memo to the director (บันทึกข้อความ), as LINE's document link gives it."""
+def memo(case_id: int, kind: str):
+    """The memo to the director (บันทึกข้อความ), as LINE's document link gives it: PDF, or Word to edit."""
+    if kind not in KINDS:
+        abort(404, description="ไม่พบเอกสารชนิดนี้")
     svc = services()
     with svc.db.session() as db:
         case = _case_or_404(db, case_id)
-        data = paperwork.memo_pdf(db, case, svc.settings, svc.now())
-        _view_recorded(db, case, "memo_opened")
+        make = paperwork.memo_pdf if kind == "pdf" else paperwork.memo_docx
+        data = make(db, case, svc.settings, svc.now())
+        _view_recorded(db, case, "memo_opened", kind=kind)
         db.commit()
-    return _pdf(data, f"memo-{case.number:04d}-{case.year_be}.pdf")
+    return _file(data, f"memo-{case.number:04d}-{case.year_be}.{kind}", kind)
 
 
-@cases_bp.get("/<int:case_id>/fund/<int:request_id>.pdf")
+@cases_bp.get("/<int:case_id>/fund/<int:request_id>.<kind>")
 @officer_required
-def fund_form(case_id: int, request_id: int):
-    """A fund request form of this case (a request of another case is not found here)."""
+def fund_form(case_id: int, request_id: int, kind: str):
+    """A fund request form of this case (a request of another case is not found here), PDF or Word."""
+    if kind not in KINDS:
+        abort(404, description="ไม่พบเอกสารชนิดนี้")
     svc = services()
     with svc.db.session() as db:
         row = db.get(FundRequest, request_id)
         if row is None or row.case_id != case_id:
             abort(404, description="ไม่พบคำขอนี้ในเรื่องนี้")
-        data = paperwork.fund_pdf(row, svc.settings)
-        _view_recorded(db, row.case, "fund_form_opened", request=row.id)
+        make = paperwork.fund_pdf if kind == "pdf" else paperwork.fund_docx
+        data = make(row, svc.settings)
+        _view_recorded(db, row.case, "fund_form_opened", request=row.id, kind=kind)
         db.commit()
-    return _pdf(data, f"fund-request-{request_id}.pdf")
+    return _file(data, f"fund-request-{request_id}.{kind}", kind)
