@@ -10,9 +10,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from bot.core import audit
-from bot.staff import menus
+from bot.line import budget
+from bot.staff import duty, menus
 from bot.staff import officers as officer_admin
 from handlers.console import SUPERVISOR_LINKS, address, guard, refuse, services, supervisor_required
+from models import AuditLog, DutySlot, PushBudget
 
 officers_bp = guard(Blueprint("console_officers", __name__, url_prefix="/console/officers"))
 SUPERVISOR_LINKS.append(("console_officers.officer_list", "เจ้าหน้าที่"))
@@ -21,10 +23,19 @@ ROLES = {"officer": "เจ้าหน้าที่", "supervisor": "หั�
 
 def _page(status: int = 200, invited: tuple | None = None, error: str | None = None):
     svc = services()
+    now = svc.now()
     with svc.db.session() as db:
         rows = officer_admin.all_officers(db)
+        on_duty = duty.on_duty(db, now)
+        shifts = duty.roster(db)
+        reading = db.get(PushBudget, 1)  # the stored reading: LINE is never called on a request
+        held = budget.held_count(db)
     return render_template("console/supervisor/officers.html", officers=rows, roles=ROLES, invited=invited,
-                           error=error, form=request.form), status
+                           error=error, form=request.form, on_duty=on_duty, on_duty_ids={o.id for o in on_duty},
+                           shifts=shifts, days=duty.THAI_DAYS, reading=reading, held=held,
+                           this_month=reading is not None and reading.month == budget.month_of(now),
+                           left=budget.remaining(reading), share=round(budget.used_share(reading) * 100),
+                           duty_hours=svc.settings.duty_hours), status
 
 
 @officers_bp.get("")
@@ -97,4 +108,80 @@ def deactivate(officer_id: int):
     if refused:
         return refused
     flash(f"ระงับบัญชีของ {officer.name} แล้ว: ไม่มีการแจ้งเตือนถึงท่านอีก และเข้าระบบเว็บไม่ได้")
+    return redirect(url_for("console_officers.officer_list"))
+
+
+# ---- duty (เวร): on or off duty now, and the weekly roster, through the functions LINE and `flask roster` use ----
+
+def _recorded(db, now, actor: str, action: str, officer, **detail) -> None:
+    db.add(AuditLog(at=now, actor=actor, action=action, detail={"officer": officer.id, **detail}))
+
+
+@officers_bp.post("/<int:officer_id>/duty")
+@supervisor_required
+def set_duty(officer_id: int):
+    """Put an officer on duty now (for DUTY_HOURS, as เข้าเวร does) or off duty (as ออกเวร does)."""
+    on = request.form.get("on", "")
+    if on not in ("1", "0"):
+        refuse(400, "กรุณาเลือกเข้าเวรหรือออกเวร")
+    def work(db, now, actor):
+        officer = officer_admin.find(db, str(officer_id))
+        if not officer.active:
+            raise officer_admin.OfficerError("inactive", "บัญชีนี้ถูกระงับแล้ว จึงเข้าเวรไม่ได้")
+        if on == "1":
+            duty.start(db, officer, now, services().settings.duty_hours)
+        else:
+            duty.stop(db, officer, now)
+        _recorded(db, now, actor, "duty_started" if on == "1" else "duty_stopped", officer)
+        return officer
+    officer, refused = _change(work)
+    if refused:
+        return refused
+    flash(f"{officer.name} {'เข้าเวรแล้ว' if on == '1' else 'ออกเวรแล้ว'}")
+    return redirect(url_for("console_officers.officer_list"))
+
+
+@officers_bp.post("/roster/add")
+@supervisor_required
+def add_shift():
+    """A weekly shift: the days ticked and the hours, as `flask roster add` takes them."""
+    f = request.form
+    days = [d for d in f.getlist("day") if d in duty.DAYS]
+    hours = f"{f.get('starts', '').strip()}-{f.get('ends', '').strip()}"
+    def work(db, now, actor):
+        if not days:
+            raise officer_admin.OfficerError("no day", "กรุณาเลือกวันอย่างน้อยหนึ่งวัน")
+        try:
+            officer, shift = duty.set_shift(db, "#" + f.get("officer", ""), ",".join(days), hours)
+        except officer_admin.OfficerError as error:
+            if "hours" in str(error):
+                raise officer_admin.OfficerError(str(error), "กรุณาระบุเวลาเริ่มและเลิกเวร เช่น 08:30 ถึง 16:30 "
+                                                             "(เวลาเริ่มและเลิกต้องไม่ตรงกัน)") from error
+            raise
+        _recorded(db, now, actor, "roster_shift_added", officer, days=[duty.DAYS[d] for d in shift.days],
+                  hours=f"{shift.starts}-{shift.ends}")
+        return officer
+    officer, refused = _change(work)
+    if refused:
+        return refused
+    flash(f"เพิ่มเวรประจำสัปดาห์ของ {officer.name} แล้ว")
+    return redirect(url_for("console_officers.officer_list"))
+
+
+@officers_bp.post("/roster/<int:slot_id>/remove")
+@supervisor_required
+def remove_shift(slot_id: int):
+    """Remove one weekly shift (one day's line of the roster)."""
+    def work(db, now, actor):
+        slot = db.get(DutySlot, slot_id)
+        if slot is None:
+            raise officer_admin.OfficerError("no such shift", "ไม่พบเวรนี้ในตารางเวร (อาจถูกลบไปแล้ว)")
+        officer = duty.remove_shift(db, slot)
+        _recorded(db, now, actor, "roster_shift_removed", officer, day=duty.DAYS[slot.weekday],
+                  hours=f"{slot.starts}-{slot.ends}")
+        return officer
+    officer, refused = _change(work)
+    if refused:
+        return refused
+    flash(f"ลบเวรของ {officer.name} แล้ว")
     return redirect(url_for("console_officers.officer_list"))

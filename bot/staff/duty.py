@@ -144,6 +144,14 @@ def clear(session: Session, key: str | None = None) -> int:
     return session.execute(query).rowcount
 
 
+def remove_shift(session: Session, slot: DutySlot) -> Officer:
+    """Remove one day's shift of the roster; returns whose it was."""
+    officer = session.get(Officer, slot.officer_id)
+    session.delete(slot)
+    session.flush()
+    return officer
+
+
 def load(session: Session, text: str) -> int:
     """Replace the roster with a JSON file's: {"shifts": [{"officer": "#1", "days": "mon-fri", "hours": "08:30-16:30"}]}."""
     try:
