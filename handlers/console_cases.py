@@ -17,6 +17,7 @@ from bot.core.thai_dates import format_datetime
 from bot.fund.aid import METHODS, STATUS as FUND_STATUS
 from bot.paperwork import case_documents as paperwork
 from bot.paperwork import memo_marks
+from bot.paperwork.documents.word import CONTENT_TYPE as DOCX
 from bot.staff.officers import active_officers
 from config.categories import CATEGORIES, display_name
 from handlers.console import address, guard, officer_required, services
@@ -140,7 +141,6 @@ def photo(case_id: int, photo_id: int, variant: str):
     return response
 
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 KINDS = {"pdf": "application/pdf", "docx": DOCX}
 
 

@@ -15,7 +15,9 @@ from sqlalchemy import select
 from bot.core import audit
 from bot.core.thai_dates import BANGKOK, THAI_MONTHS_SHORT
 from bot.paperwork import reports
-from bot.paperwork.documents.summary import duration_text, key_figures, render_summary_csv, render_summary_pdf
+from bot.paperwork.documents.summary import (duration_text, key_figures, render_summary_csv, render_summary_docx,
+                                            render_summary_pdf)
+from bot.paperwork.documents.word import CONTENT_TYPE as DOCX
 from config.categories import CATEGORIES, display_name
 from handlers.console import SUPERVISOR_LINKS, address, guard, refuse, services, supervisor_required
 from models import AuditLog, Case
@@ -93,8 +95,8 @@ def summary():
 @summary_bp.get("/<key>.<kind>")
 @supervisor_required
 def download(key: str, kind: str):
-    """The same PDF and CSV as `flask reports monthly`; each download is recorded."""
-    if kind not in ("pdf", "csv"):
+    """The same PDF, Word and CSV files as `flask reports monthly`; each download is recorded."""
+    if kind not in ("pdf", "docx", "csv"):
         refuse(404, "ไม่พบเอกสารนี้")
     try:
         period = reports.parse_period(key)
@@ -107,7 +109,8 @@ def download(key: str, kind: str):
         db.add(AuditLog(at=svc.now(), actor=current_user.line_user_id, action="summary_downloaded",
                         detail={"period": period.key, "kind": kind}))
         db.commit()
-    body, mime = (render_summary_pdf(data), "application/pdf") if kind == "pdf" else \
-        (render_summary_csv(data), "text/csv; charset=utf-8")
+    body, mime = {"pdf": (render_summary_pdf, "application/pdf"), "docx": (render_summary_docx, DOCX),
+                  "csv": (render_summary_csv, "text/csv; charset=utf-8")}[kind]
+    body = body(data)
     return Response(body, mimetype=mime, headers={
         "Content-Disposition": f'attachment; filename="summary-{period.key}.{kind}"'})

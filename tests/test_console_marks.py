@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from models import AuditLog, FundRequest
 from tests.console_helpers import post
-from tests.helpers import cases
+from tests.helpers import cases, file_report
 from tests.test_console_cases import page, setup
 from tests.test_documents import poppler_text
 from tests.test_paperwork import ask_fund
@@ -108,3 +108,16 @@ def test_word_copies_sit_beside_the_pdfs_and_their_downloads_are_audited(app, se
     assert (form.actor, form.channel, form.detail) == (officer.user_id, "console", {"request": request.id, "kind": "docx"})
     assert client.get(f"/console/cases/{case.id}/memo.exe").status_code == 404
     assert app.test_client().get(memo_url).status_code == 302  # not signed in: to the sign-in page
+
+
+def test_the_summary_downloads_as_word_too_and_is_audited(app, services, line, client):
+    from tests.test_console_supervisor import supervisor
+
+    file_report(line.user(display_name="ผอ."))
+    boss = supervisor(services, line, client)
+    assert 'href="/console/summary/2569-11.docx"' in page(client, "/console/summary?period=2569-11")
+    response = client.get("/console/summary/2569-11.docx")
+    assert response.status_code == 200 and is_docx(response.data)
+    assert "summary-2569-11.docx" in response.headers["Content-Disposition"]
+    (row,) = audit_rows(services, "summary_downloaded")
+    assert (row.actor, row.channel, row.detail) == (boss.user_id, "console", {"period": "2569-11", "kind": "docx"})
