@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 
 import pytest
 import requests
@@ -45,14 +46,20 @@ class Answered:
         self.platform = platform
         self.seen = threading.Condition()
         self.latencies: list[float] = []
-        platform.listen(lambda kind, record: self._notify())
+        self.delivered: Counter[str] = Counter()
+        platform.listen(self._record)
 
-    def _notify(self):
+    def _record(self, kind: str, record):
+        # Called by the fake LINE under its own lock: count here, so that the waiting threads never
+        # ask the platform for anything while holding `seen` (the two locks in the other order).
         with self.seen:
+            if kind == "delivery":
+                self.delivered[record.to] += 1
             self.seen.notify_all()
 
     def count(self, chat_id: str) -> int:
-        return sum(1 for d in self.platform.deliveries if d.to == chat_id)
+        with self.seen:
+            return self.delivered[chat_id]
 
     def person(self, user):
         return _Waiting(self, user)
