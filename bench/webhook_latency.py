@@ -765,11 +765,10 @@ class Ledger:
 
     def add_officers(self, platform: FakeLinePlatform, wanted: int) -> list[str]:
         """Active officers linked to LINE (alerts go to each); adds bench officers up to `wanted`."""
-        from bot.intake import cases
         from bot.staff import officers
 
         with self.db.session() as session:
-            existing = [o.line_user_id for o in cases.active_officers(session)]
+            existing = [o.line_user_id for o in officers.active_officers(session)]
             for index in range(len(existing), wanted):
                 person = platform.user(display_name=f"เจ้าหน้าที่ทดสอบ {index + 1}")
                 officers.add(session, f"เจ้าหน้าที่ทดสอบ {index + 1}", f"081-000-{index + 1:04d}",
