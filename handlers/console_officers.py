@@ -10,6 +10,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from bot.core import audit
+from bot.core.texts import say
 from bot.line import budget
 from bot.staff import duty, menus
 from bot.staff import officers as officer_admin
@@ -66,7 +67,7 @@ def add():
         db, f.get("name", ""), f.get("phone", ""), f.get("line_user_id", "").strip(), f.get("role", ""), now, actor))
     if refused:
         return refused
-    flash(f"เพิ่ม {officer.name} แล้ว การแจ้งเตือนจะส่งถึง LINE ของท่านตั้งแต่นี้")
+    flash(say("console_officer_added", person=officer.name))
     return redirect(url_for("console_officers.officer_list"))
 
 
@@ -96,7 +97,7 @@ def set_role(officer_id: int):
     officer, refused = _change(lambda db, now, actor: officer_admin.set_role(db, key, role, now, actor))
     if refused:
         return refused
-    flash(f"{officer.name} เป็น{ROLES[officer.role]}แล้ว")
+    flash(say("console_role_changed", person=officer.name, role_name=ROLES[officer.role]))
     return redirect(url_for("console_officers.officer_list"))
 
 
@@ -107,7 +108,7 @@ def deactivate(officer_id: int):
     officer, refused = _change(lambda db, now, actor: officer_admin.deactivate(db, key, now, actor))
     if refused:
         return refused
-    flash(f"ระงับบัญชีของ {officer.name} แล้ว: ไม่มีการแจ้งเตือนถึงท่านอีก และเข้าระบบเว็บไม่ได้")
+    flash(say("console_officer_deactivated", person=officer.name))
     return redirect(url_for("console_officers.officer_list"))
 
 
@@ -137,7 +138,7 @@ def set_duty(officer_id: int):
     officer, refused = _change(work)
     if refused:
         return refused
-    flash(f"{officer.name} {'เข้าเวรแล้ว' if on == '1' else 'ออกเวรแล้ว'}")
+    flash(say("console_duty_changed", person=officer.name, starting=on == "1"))
     return redirect(url_for("console_officers.officer_list"))
 
 
@@ -164,7 +165,7 @@ def add_shift():
     officer, refused = _change(work)
     if refused:
         return refused
-    flash(f"เพิ่มเวรประจำสัปดาห์ของ {officer.name} แล้ว")
+    flash(say("console_shift_added", person=officer.name))
     return redirect(url_for("console_officers.officer_list"))
 
 
@@ -183,5 +184,5 @@ def remove_shift(slot_id: int):
     officer, refused = _change(work)
     if refused:
         return refused
-    flash(f"ลบเวรของ {officer.name} แล้ว")
+    flash(say("console_shift_removed", person=officer.name))
     return redirect(url_for("console_officers.officer_list"))

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from bot.core import audit
+from bot.core.texts import say
 from bot.line import outbox
 from handlers.console import SUPERVISOR_LINKS, address, guard, refuse, services, supervisor_required
 from models import AuditLog, Case, Officer, Outbox, Reporter
@@ -64,5 +65,5 @@ def retry(row_id: int):
         db.commit()
         chat = row.to
     svc.send_later([(row_id, chat)])
-    flash(f"ส่งข้อความ #{row_id} ใหม่แล้ว หากยังไม่สำเร็จจะกลับมาแสดงในหน้านี้")
+    flash(say("console_message_requeued", row_id=row_id))
     return redirect(url_for("console_outbox.troubled"))

@@ -9,6 +9,7 @@ from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 
 from bot.core import audit
+from bot.core.texts import say
 from bot.staff import console_access
 from handlers.console import MESSAGES, ConsoleUser, _safe_next, address, bp, refuse, services
 
@@ -108,7 +109,7 @@ def sign_in_continue():
     """Without JavaScript: the officer presses "ส่งรหัสแล้ว" after sending the code."""
     if _claim(services()):
         return redirect(_after_sign_in_url())
-    flash("ยังไม่ได้รับรหัสจาก LINE ของเจ้าหน้าที่ หรือรหัสหมดอายุแล้ว กรุณาส่งรหัสที่แสดงอยู่อีกครั้ง")
+    flash(say("console_code_not_received"))
     return redirect(url_for("console.sign_in"))
 
 
