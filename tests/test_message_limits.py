@@ -82,7 +82,9 @@ def test_every_template_renders_to_a_message_that_fits():
         "status": "gone", "fields": ("category", "district", "occurred_at"), "links": [("PDF", "https://x.test/" + "a" * 300)] * 3, "report": SimpleNamespace(title="t", period_label="p", by_category=[("ก", 1)] * 8, overdue=1, aid_paid_count=1, aid_paid_baht=5000), "total": 8, "wait": "1 ชั่วโมง", "rows": [], "status_names": {"requested": "ร"}, "request": SimpleNamespace(id=1, student_label="ก" * 60, student_grade="ป.5", item_label="ก" * 300, amount_baht=5000, payment_method="cash", late=True, requested_at=NOW, decision_note="ก" * 500, paid_on=NOW.date(), status="requested", case=None), "methods": {"cash": "เงินสด"}, "items": [SimpleNamespace(label="ก" * 300, amount_baht=5000)] * 10, "item": SimpleNamespace(label="ก" * 300, amount_baht=5000), "deadline": NOW, "late": True, "note": "ก" * 500, "student": "ก" * 60, "size_mb": 25.3, "limit_mb": 20, "megapixels": 81.0, "limit_mp": 40, "kind": "HEIC", "example": "วันนี้ 9.30", "part": "ก" * 60, "numbers": True, "problem": "ก" * 300, "choices": ["ก" * 300] * 12, "base_url": "https://x.test", "at": NOW,
     }
     values.update({"current": "ลับที่สุด", "marks": ("ลับ", "ลับมาก", "ลับที่สุด"), "mark": "ด่วนที่สุด",
-                   "number": "ศ" * 100})  # the memo's marks and document number
+                   "number": "ศ" * 100,  # the memo's marks and document number
+                   "followups": [SimpleNamespace(at=NOW, text="ข" * 2000, photo_id=None),
+                                 SimpleNamespace(at=NOW, text=None, photo_id=1)] * 3})  # before the case was taken
     for name in template_names():
         split = texts(say(name, **values))
         assert line_limits.problems(split) == [] and len(split) <= 4, name

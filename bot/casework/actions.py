@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.casework import acknowledgements
 from bot.line import messages as m
 from bot.line import outbox
 from bot.staff import duty
@@ -26,6 +28,7 @@ DESTINATIONS = {  # where a case can be referred
     "pmj": "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัด (พมจ.)",
     "other": "หน่วยงานอื่น",
 }
+FOLLOWUPS_SHOWN = 5  # the principal's latest messages before the case was taken, in the taker's answer
 DESTINATION_LABELS = {"1300": "สายด่วน 1300", "police": "ตำรวจ", "hospital": "โรงพยาบาล", "pmj": "พมจ.",
                       "other": "หน่วยงานอื่น"}
 
@@ -70,10 +73,20 @@ def take(session: Session, case: Case, officer: Officer, now: datetime) -> list[
     if case.state in ("new", "closed"):
         case.state = "taken"
     record(session, case, now, "taken", "officer", officer)
+    # What the principal added meanwhile is in this answer; nobody else needs it pushed now.
+    outbox.withdraw_for_case(session, case.id, "followup_untaken", "the case was taken; its answer lists it")
     tell_officers(session, case, [m.text(say("case_taken_notice", case=case, officer=officer))], now,
-                  "case_taken", exclude=officer)
+                  "taken_by_other", exclude=officer)
     tell_reporter(session, case, say("reporter_case_taken", case=case, officer=officer), now, "case_taken")
-    return [m.text(say("case_taken_by_you", case=case), case_buttons(case))]
+    return [m.text(say("case_taken_by_you", case=case, followups=_followups(session, case)), case_buttons(case))]
+
+
+def _followups(session: Session, case: Case) -> list[CaseEntry]:
+    """What the principal added to a case before anyone took it (the latest few)."""
+    query = (select(CaseEntry).where(CaseEntry.case_id == case.id,
+                                     CaseEntry.kind.in_(("from_reporter", "photo_from_reporter")))
+             .order_by(CaseEntry.id.desc()).limit(FOLLOWUPS_SHOWN))
+    return list(reversed(session.scalars(query).all()))
 
 
 def hand_over(session: Session, case: Case, officer: Officer, to: Officer, now: datetime) -> list[dict]:
@@ -148,8 +161,13 @@ def reopen(session: Session, case: Case, officer: Officer, now: datetime) -> lis
 
 
 def from_reporter(session: Session, case: Case, now: datetime, text: str | None = None,
-                  photo_id: int | None = None) -> list[dict]:
-    """The principal adds to their case: it goes to the owner, or to every officer while unowned."""
+                  photo_id: int | None = None, danger: bool = False) -> list[dict]:
+    """The principal adds to their case: it goes to the owner, or to the officers on duty while unowned.
+
+    While nobody owns the case, the officers have its alert already: what follows waits for whoever
+    takes it (see `take`) unless it names a danger (`danger`: urgent words in it); a bare thank-you
+    to the owner rides their next message (`budget.RIDE_ONLY`).
+    """
     entry = record(session, case, now, "photo_from_reporter" if photo_id else "from_reporter", "reporter",
                    text=text, photo_id=photo_id)
     buttons = [m.postback_button("ตอบกลับ", p.Reply(case.id).data), m.postback_button("รายละเอียด", p.Detail(case.id).data)]
@@ -160,9 +178,11 @@ def from_reporter(session: Session, case: Case, now: datetime, text: str | None 
     notice = m.text(say("officer_reporter_wrote", case=case, text=text, photo=bool(photo_id)), buttons)
     owner = case.owner if case.owner and case.owner.active and case.owner.line_user_id else None
     if owner is not None:
-        outbox.enqueue_push(session, owner.line_user_id, [notice], now, "reporter_wrote", case.id)
-    else:
-        tell_officers(session, case, [notice], now, "reporter_wrote")
+        thanks = case.state != "closed" and not photo_id and acknowledgements.only_thanks(text or "")
+        outbox.enqueue_push(session, owner.line_user_id, [notice], now,
+                            "reporter_thanked" if thanks else "reporter_wrote", case.id)
+    else:  # the alert went already: the taker reads this in their answer, the escalation carries it
+        tell_officers(session, case, [notice], now, "reporter_wrote" if danger else "followup_untaken")
     session.flush()
     return [m.text(say("reporter_message_added", case=case, photo=bool(photo_id)))] if entry else []
 

@@ -8,12 +8,14 @@ from sqlalchemy import select
 from bot.casework import actions as casework
 from bot.casework.states import OPEN
 from bot.core.texts import say
+from bot.core.urgency import danger_words
 from bot.dialogue import chat_state
 from bot.dialogue.answers import Answer
 from bot.dialogue.choices import Choice
 from bot.dialogue.engine import Flow, Step
 from bot.line import messages as m
 from bot.photos import pipeline as photos
+from config.urgent import load as urgent_words
 from models import Case
 
 PICK_MINUTES = 30
@@ -59,7 +61,9 @@ def _add(turn, case: Case, held: dict) -> list[dict]:
     if held["kind"] == "image":
         photo = photos.receive(turn.session, turn.user_id, held["message_id"], turn.now, case_id=case.id)
         return casework.from_reporter(turn.session, case, turn.now, photo_id=photo.id)
-    return casework.from_reporter(turn.session, case, turn.now, text=held["text"].strip()[:2000])
+    text = held["text"].strip()[:2000]
+    danger = bool(danger_words(text, urgent_words(turn.settings.urgent_keywords_path)))
+    return casework.from_reporter(turn.session, case, turn.now, text=text, danger=danger)
 
 
 def _cases(chat) -> list[Case]:

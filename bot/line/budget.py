@@ -26,7 +26,8 @@ HOLD_RECHECK = timedelta(minutes=10)  # a held push is looked at again this ofte
 KINDS = {
     "case_alert": "alert", "group_notice": "alert",
     "reporter_wrote": "relay", "relay_to_reporter": "relay", "photo": "relay", "relay_photo_to_reporter": "relay",
-    "case_taken": "state", "state_changed": "state", "handover": "state",
+    "followup_untaken": "relay", "reporter_thanked": "relay",
+    "case_taken": "state", "taken_by_other": "state", "state_changed": "state", "handover": "state",
     "escalation_1": "escalation", "escalation_2": "escalation",
     "reminder": "reminder", "still_waiting": "reminder", "fund_reminder": "reminder",
 }
@@ -35,6 +36,16 @@ KINDS = {
 BATCHED = frozenset({"reporter_wrote", "relay_to_reporter", "photo", "relay_photo_to_reporter", "case_taken",
                      "state_changed", "handover", "reminder", "still_waiting", "fund_requested",
                      "photo_problem", "delivery_failed"})
+# A batch whose first message is one of these waits this many times PUSH_COALESCE_SECONDS at first:
+# an officer who takes a case writes to the principal within a minute or so, and "taken" goes with it.
+FIRST_WAIT = {"case_taken": 3, "handover": 3}
+# Pushes that never go alone: they ride a reply or another push to their person within the window,
+# and are withdrawn when it ends (what they say is in the case's thread, the console and `เรื่องค้าง`):
+# "X took the case" for the other officers, a principal's bare "ขอบคุณค่ะ" for the case's owner.
+RIDE_ONLY = {"taken_by_other": timedelta(minutes=30), "reporter_thanked": timedelta(hours=12)}
+# A principal's follow-up on a case nobody took yet waits for whoever takes it (its answer lists
+# them) or for the escalation at the deadline, which carries it; at the latest it goes after this.
+UNTIL_TAKEN = {"followup_untaken": timedelta(hours=1)}
 
 
 def batched(session: Session, purpose: str, case_id: int | None) -> bool:
@@ -42,10 +53,20 @@ def batched(session: Session, purpose: str, case_id: int | None) -> bool:
 
     (`urgent` is the flag of issue 15's urgent reports; a case without it is ordinary.)
     """
-    if purpose not in BATCHED:
+    if purpose not in BATCHED and purpose not in RIDE_ONLY and purpose not in UNTIL_TAKEN:
         return False
     case = session.get(Case, case_id) if case_id else None
     return not getattr(case, "urgent", False)
+
+
+def longest_wait(purpose: str) -> timedelta | None:
+    """How long a push that waits alone (it rides, or waits for the case's taker) may wait; None for a batch."""
+    return RIDE_ONLY.get(purpose) or UNTIL_TAKEN.get(purpose)
+
+
+def rides_only(purpose: str) -> bool:
+    """A push that is withdrawn, not sent, when nothing carried it in time."""
+    return purpose in RIDE_ONLY
 
 
 def kind_of(purpose: str) -> str:

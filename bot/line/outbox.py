@@ -58,6 +58,9 @@ def _enqueue(session, kind, to, messages, now, **fields) -> Outbox:
     line_limits.check(messages)
     wait = session.info.get(_BATCH_SECONDS, 0) if kind == "push" else 0
     if wait and budget.batched(session, fields["purpose"], fields.get("case_id")):
+        alone = budget.longest_wait(fields["purpose"])
+        if alone is not None:
+            return _enqueue_waiting(session, to, messages, now, alone, fields)
         return _enqueue_batched(session, to, messages, now, wait, fields)
     claimed_until = session.info.get(_SENDER_CLAIM)
     row = Outbox(kind=kind, to=to, messages=messages, retry_key=str(uuid.uuid4()), status="pending",
@@ -66,8 +69,21 @@ def _enqueue(session, kind, to, messages, now, **fields) -> Outbox:
     session.add(row)
     session.flush()
     session.info.setdefault("queued_outbox", []).append(row)
-    if kind == "reply":
-        _attach_waiting(session, row, now)
+    _attach_waiting(session, row, now)
+    return row
+
+
+def _enqueue_waiting(session: Session, to: str, messages: list[dict], now: datetime, longest: timedelta,
+                     fields: dict) -> Outbox:
+    """A push that waits alone, up to `longest`, for a reply or another push to its person to carry it.
+
+    What happens when the time is up depends on its purpose (`budget.RIDE_ONLY`: withdrawn;
+    `budget.UNTIL_TAKEN`: sent). It never carries others, so withdrawing it drops nothing else.
+    """
+    row = Outbox(kind="push", to=to, messages=messages, retry_key=str(uuid.uuid4()), status="pending", attempts=0,
+                 next_attempt_at=now + longest, created_at=now, **fields)
+    session.add(row)
+    session.flush()
     return row
 
 
@@ -86,17 +102,20 @@ def _enqueue_batched(session: Session, to: str, messages: list[dict], now: datet
     It joins a waiting push to that person when the five messages allow (stored as "merged" into it,
     for the accounts); the waiting row is locked first, so a sender can no longer be taking it.
     """
+    first_wait = wait * budget.FIRST_WAIT.get(fields["purpose"], 1)
     row = Outbox(kind="push", to=to, messages=messages, retry_key=str(uuid.uuid4()), status="pending", attempts=0,
-                 next_attempt_at=now + timedelta(seconds=wait), created_at=now, **fields)
+                 next_attempt_at=now + timedelta(seconds=first_wait), created_at=now, **fields)
     carrier = _batch_for(session, to, len(messages), now)
     if carrier is not None:  # it waits `wait` more for the next one, but never longer than BATCH_WAIT_MAX × wait
         carrier.messages = [*carrier.messages, *messages]
         carrier.next_attempt_at = min(now + timedelta(seconds=wait),
-                                      carrier.created_at + timedelta(seconds=wait * BATCH_WAIT_MAX))
+                                      carrier.created_at + timedelta(seconds=max(wait * BATCH_WAIT_MAX, first_wait)))
         carrier.failure_notice_to = carrier.failure_notice_to or row.failure_notice_to
         row.status, row.merged_into = "merged", carrier.id
     session.add(row)
     session.flush()
+    if carrier is None:  # a new batch takes along what waits alone for this person
+        _attach_waiting(session, row, now, alone_only=True)
     return row
 
 
@@ -118,10 +137,16 @@ def _lock_open(session: Session, row_id: int, now: datetime) -> bool:
                 .rowcount)
 
 
-def _attach_waiting(session: Session, reply: Outbox, now: datetime) -> None:
-    """Put pushes still waiting for this person (batched, or held for the budget) into their reply: it is free."""
-    waiting = session.scalars(select(Outbox).where(Outbox.to == reply.to, Outbox.id != reply.id, *_open_push(now))
-                              .order_by(Outbox.id).limit(MAX_MESSAGES)).all()
+def _attach_waiting(session: Session, reply: Outbox, now: datetime, alone_only: bool = False) -> None:
+    """Put pushes still waiting for this person (batched, riding, or held for the budget) into a message
+    that goes to them anyway: a reply (free) or a push (one push instead of several).
+
+    `alone_only`: only those that wait alone (`budget.longest_wait`), for a new batch.
+    """
+    query = select(Outbox).where(Outbox.to == reply.to, Outbox.id != reply.id, *_open_push(now))
+    if alone_only:
+        query = query.where(Outbox.purpose.in_([*budget.RIDE_ONLY, *budget.UNTIL_TAKEN]))
+    waiting = session.scalars(query.order_by(Outbox.id).limit(MAX_MESSAGES)).all()
     taken: list[dict] = []
     for row in waiting:
         if len(taken) + len(row.messages) + len(reply.messages) > MAX_MESSAGES:
@@ -135,6 +160,23 @@ def _attach_waiting(session: Session, reply: Outbox, now: datetime) -> None:
     if taken:
         reply.messages = [*taken, *reply.messages]
         session.flush()
+
+
+def withdraw_for_case(session: Session, case_id: int, purpose: str, why: str) -> int:
+    """Withdraw the pushes of `purpose` for a case that still wait alone (nobody needs them any more)."""
+    return session.execute(update(Outbox).where(Outbox.case_id == case_id, Outbox.purpose == purpose,
+                                                Outbox.status == "pending", Outbox.attempts == 0,
+                                                Outbox.claimed_by.is_(None))
+                           .values(status="withdrawn", last_error=why)
+                           .execution_options(synchronize_session=False)).rowcount
+
+
+def _expire_riders(session: Session, now: datetime) -> int:
+    """Riders whose window ended without a reply or push to carry them: withdrawn (the thread keeps what they said)."""
+    return session.execute(update(Outbox).where(Outbox.purpose.in_(list(budget.RIDE_ONLY)), *_open_push(now),
+                                                Outbox.next_attempt_at <= now)
+                           .values(status="withdrawn", last_error="nothing carried it in time; it is in the case's thread")
+                           .execution_options(synchronize_session=False)).rowcount
 
 
 def send_after_commit(session: Session, now: datetime, batch_seconds: int = 0) -> None:
@@ -168,6 +210,8 @@ def queued_ids(session: Session) -> list[int]:
 def due_ids(db: Database, now: datetime, limit: int = 100) -> list[int]:
     """Rows waiting to be sent whose time has come and that nobody is sending right now."""
     with db.session() as session:
+        if _expire_riders(session, now):
+            session.commit()
         query = (select(Outbox.id).where(Outbox.status == "pending", Outbox.next_attempt_at <= now, _unclaimed(now))
                  .order_by(Outbox.id).limit(limit))
         return list(session.scalars(query))
