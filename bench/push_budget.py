@@ -41,7 +41,8 @@ SECRET, TOKEN = "bench-channel-secret", "bench-access-token"
 START = datetime(2026, 10, 31, 17, 0, tzinfo=timezone.utc)  # 1 November 2026, 00:00 in Bangkok
 KINDS = {"case_alert": "alert", "reporter_wrote": "relay", "relay_to_reporter": "relay", "case_taken": "state",
          "state_changed": "state", "escalation_1": "escalation", "escalation_2": "escalation", "reminder": "reminder",
-         "still_waiting": "reminder"}
+         "still_waiting": "reminder", "followup_untaken": "relay", "reporter_thanked": "relay",
+         "taken_by_other": "state"}
 
 
 class Clock:
