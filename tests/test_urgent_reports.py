@@ -366,3 +366,38 @@ def test_after_filing_a_date_asked_again_is_asked_again_not_skipped(app, service
     (case,) = cases(services)
     assert case.occurred_time_unknown and case.details_pending
     assert case.occurred_at.astimezone(BANGKOK).date().isoformat() == "2026-11-21"
+
+
+def test_a_follow_up_naming_a_danger_makes_the_open_case_urgent_for_everyone_at_once(app, services, line):
+    officers = [add_officer(services, line), add_officer(services, line, "นายสอง ทดสอบ", "081-000-0002")]
+    boss = add_officer(services, line, "หัวหน้า ทดสอบ", "081-000-0100", role="supervisor")
+    principal = line.user()
+    file_report(principal)
+    assert not cases(services)[0].urgent
+    before = {p.user_id: len(alerts_to(line, p)) for p in [*officers, boss]}
+    principal.says("ตอนนี้นักเรียนไม่ ได้จมน้ำค่ะ")  # negated: nothing changes
+    assert not cases(services)[0].urgent and not emergency_messages(principal)
+    principal.says("ล่าสุดนักเรียน หมด สติ ที่โรงพยาบาล")
+    case = cases(services)[0]
+    assert case.urgent and case.urgent_reason == "หมดสติ"
+    assert len(emergency_messages(principal)) == 1  # the call buttons, at once
+    assert call_uris(emergency_messages(principal)[0])[0] == "tel:1669"
+    for person in [*officers, boss]:  # nobody took it: everyone, supervisors included, now
+        fresh = alerts_to(line, person)[before[person.user_id]:]
+        assert len(fresh) == 1 and "ด่วนที่สุด" in str(fresh[0]) and "หมดสติ" in str(fresh[0])
+    principal.says("นักเรียนหายใจไม่ออกอีกแล้ว หมดสติ")  # already urgent: no second alarm
+    assert len(emergency_messages(principal)) == 1
+
+
+def test_a_danger_on_a_taken_case_goes_to_its_owner_and_the_supervisors_are_told(app, services, line):
+    owner, other = add_officer(services, line), add_officer(services, line, "นายสอง ทดสอบ", "081-000-0002")
+    boss = add_officer(services, line, "หัวหน้า ทดสอบ", "081-000-0100", role="supervisor")
+    principal = line.user()
+    file_report(principal)
+    owner.says("รับเรื่อง 0001/2569")
+    before = {p.user_id: len(line.pushes_to(p.user_id)) for p in (owner, other, boss)}
+    principal.says("นักเรียนพูดว่าคิดฆ่าตัวตายค่ะ")
+    assert cases(services)[0].urgent
+    assert "คิดฆ่าตัวตาย" in str(line.pushes_to(owner.user_id)[before[owner.user_id]:])
+    assert "ด่วนที่สุด" in str(line.pushes_to(boss.user_id)[before[boss.user_id]:])
+    assert len(line.pushes_to(other.user_id)) == before[other.user_id]

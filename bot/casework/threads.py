@@ -13,6 +13,7 @@ from bot.dialogue import chat_state
 from bot.dialogue.answers import Answer
 from bot.dialogue.choices import Choice
 from bot.dialogue.engine import Flow, Step
+from bot.intake import urgent
 from bot.line import messages as m
 from bot.photos import pipeline as photos
 from config.urgent import load as urgent_words
@@ -62,8 +63,9 @@ def _add(turn, case: Case, held: dict) -> list[dict]:
         photo = photos.receive(turn.session, turn.user_id, held["message_id"], turn.now, case_id=case.id)
         return casework.from_reporter(turn.session, case, turn.now, photo_id=photo.id)
     text = held["text"].strip()[:2000]
-    danger = bool(danger_words(text, urgent_words(turn.settings.urgent_keywords_path)))
-    return casework.from_reporter(turn.session, case, turn.now, text=text, danger=danger)
+    danger = danger_words(text, urgent_words(turn.settings.urgent_keywords_path))
+    alarm = urgent.raise_case(turn.session, case, danger[0], turn.now, turn.settings) if danger else []
+    return alarm + casework.from_reporter(turn.session, case, turn.now, text=text, danger=bool(danger))
 
 
 def _cases(chat) -> list[Case]:

@@ -16,9 +16,10 @@ from bot.intake import cases
 from bot.intake.report_form import URGENT_REASON, URGENT_STEPS, urgent_taken
 from bot.line import messages as m
 from bot.line import outbox
+from bot.staff.officers import active_officers
 from config.categories import BY_KEY
 from config.urgent import load as urgent_words
-from models import Case, Reporter
+from models import AuditLog, Case, CaseEntry, Reporter
 
 CASE = "_case"  # the case an urgent report was filed as, before its details were complete
 ASKED = "ผู้รายงานแจ้งเหตุด่วน"  # the reason when the principal said so
@@ -111,6 +112,30 @@ def stopped(chat, case: Case) -> list[dict]:
     """"ยกเลิก" after filing: the case stays as it is; the rest of the form is not asked."""
     add_details(chat)
     return [m.text(say("urgent_details_stopped", case=case), [m.say_button("สถานะ"), m.say_button("แจ้งเหตุ")])]
+
+
+def raise_case(session, case: Case, reason: str, now, settings) -> list[dict]:
+    """A principal's message names a danger on an open ordinary case: it becomes urgent (ด่วนที่สุด) at once.
+
+    Nobody took it yet: everyone is alerted now, as for an urgent report. Someone owns it: the owner
+    gets the message at once (`casework.from_reporter`) and the supervisors are told. The principal
+    gets the emergency numbers as call buttons. Returns the messages for the principal.
+    """
+    if case.urgent or case.state == "closed":
+        return []
+    case.urgent, case.urgent_reason = True, reason[:100]
+    session.add(CaseEntry(case_id=case.id, at=now, kind="urgent", author="system", detail={"raised": reason[:100]}))
+    session.add(AuditLog(at=now, actor=case.reporter_line_user_id, action="case_urgent", case_id=case.id,
+                         detail={"reason": reason[:100]}))
+    session.flush()
+    lead = say("urgent_raised_lead", reason=reason)
+    if case.owner_officer_id is None:
+        cases.alert_officers(session, case, now, settings, purpose="case_urgent", lead=lead, images=False)
+    else:
+        for officer in active_officers(session, "supervisor"):
+            outbox.enqueue_push(session, officer.line_user_id, [officer_alert(case, lead)], now, "case_urgent",
+                                case.id)
+    return [emergency_message(settings, offer_fast=False)]
 
 
 FAST_TRACK = FastTrack(taken=urgent_taken, steps=URGENT_STEPS, early=_file_early, update=add_details,

@@ -24,7 +24,7 @@ HOLD_RECHECK = timedelta(minutes=10)  # a held push is looked at again this ofte
 
 # purpose of a push -> its kind in the centre's accounts; the kinds the issue names, and a few more
 KINDS = {
-    "case_alert": "alert", "group_notice": "alert",
+    "case_alert": "alert", "case_urgent": "alert", "group_notice": "alert",
     "reporter_wrote": "relay", "relay_to_reporter": "relay", "photo": "relay", "relay_photo_to_reporter": "relay",
     "followup_untaken": "relay", "reporter_thanked": "relay",
     "case_taken": "state", "taken_by_other": "state", "state_changed": "state", "handover": "state",
