@@ -8,7 +8,10 @@ at all changes what they read.
 """
 from __future__ import annotations
 
+import os
 import re
+import signal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
@@ -105,3 +108,42 @@ def _listeners(services) -> int:
 
 def _chat_lockers(services) -> int:
     return _activity(services, "ccpc-chat-locks")
+
+
+def _children(process: Process) -> list[int]:
+    """The pids of the processes `process` started (Linux /proc)."""
+    found = []
+    for task in Path(f"/proc/{process.popen.pid}/task").iterdir():
+        found += [int(pid) for pid in (task / "children").read_text().split()]
+    return found
+
+
+def test_an_event_worker_that_dies_mid_burst_is_started_again_and_no_event_is_lost(rig, tmp_path):
+    application, line = rig
+    services = application.extensions["ccpc"]
+    expected = alone(application, line)
+    connect(line, application, handle_events=False)
+    env = service_env(services.settings.database_url, line.base_url, tmp_path, EVENT_POLL_SECONDS="0.5",
+                      EVENT_WORKERS="2")
+    worker = Process("worker", flask("scheduler", "run"), env, tmp_path)
+    try:
+        wait_for(lambda: _listeners(services) == 2, 60, "two event workers to LISTEN", worker)
+        child = wait_for(lambda: _children(worker), 10, "the second event worker's process", worker)[0]
+        principals = [line.user(display_name="ผอ.ทดสอบ") for n in range(PRINCIPALS)]
+        for position, words in enumerate(SCRIPT):
+            if position == len(SCRIPT) // 2:  # a crash in the middle of the burst, no clean-up
+                os.kill(child, signal.SIGKILL)
+            for principal in principals:
+                assert principal.says(words) == 200
+        wait_for(lambda: _children(worker) and _children(worker)[0] != child, 30, "the event worker started again",
+                 worker)
+        wait_for(lambda: _listeners(services) == 2, 60, "the new event worker to LISTEN", worker)
+        everything = line.wait_until(lambda: all(len(replies(line, p)) >= len(SCRIPT) for p in principals), WAIT)
+        assert everything, worker.output[-3000:]
+        for principal in principals:  # every event handled, once, in order
+            got = replies(line, principal)
+            assert got == expected, (len(got), len(expected), [d.kind for d in line.deliveries if d.to == principal.user_id],
+                                     [g[:30] for g in got])
+        assert "starting it again" in worker.output
+    finally:
+        worker.stop()
