@@ -16,7 +16,7 @@ from bot.dialogue import chat_state, engine
 from bot.dialogue import payloads as p
 from bot.dialogue.answers import Answer, normalise
 from bot.fund import chat as fund_chat
-from bot.intake import cases, form_engine, report_form
+from bot.intake import cases, form_engine, report_form, urgent
 from bot.line import messages as m
 from bot.staff import groups, officers
 from config.settings import Settings
@@ -108,6 +108,9 @@ def officer_button(msg: Message) -> list[dict]:
 def principal_button(msg: Message) -> list[dict]:
     if isinstance(msg.payload, p.AskFund):
         return ask_fund(msg, msg.payload.case)
+    if isinstance(msg.payload, p.UrgentCase):
+        store = form_engine.DraftStore(msg.turn.session, msg.draft, msg.turn.now) if msg.draft is not None else None
+        return urgent.about_open_case(msg.turn, msg.payload.case, store)
     return stale_button(msg)
 
 

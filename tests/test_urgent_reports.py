@@ -401,3 +401,35 @@ def test_a_danger_on_a_taken_case_goes_to_its_owner_and_the_supervisors_are_told
     assert "คิดฆ่าตัวตาย" in str(line.pushes_to(owner.user_id)[before[owner.user_id]:])
     assert "ด่วนที่สุด" in str(line.pushes_to(boss.user_id)[before[boss.user_id]:])
     assert len(line.pushes_to(other.user_id)) == before[other.user_id]
+
+
+def test_urgent_about_an_open_case_is_one_tap_on_the_emergency_numbers(app, services, line):
+    officer = add_officer(services, line)
+    boss = add_officer(services, line, "หัวหน้า ทดสอบ", "081-000-0100", role="supervisor")
+    principal = line.user()
+    file_report(principal)
+    officer.says("รับเรื่อง 0001/2569")
+    before = {p.user_id: len(line.pushes_to(p.user_id)) for p in (officer, boss)}
+    principal.says("ด่วน นักเรียนถูกทำร้ายอีกแล้ว")
+    (numbers,) = emergency_messages(principal)
+    assert "tel:1669" in call_uris(numbers) and "เรื่องเดิม 0001/2569" in str(numbers)
+    assert limits.problems([numbers]) == []
+    (button,) = [a for a in limits.tappable_actions(numbers) if a.get("label") == "เรื่องเดิม 0001/2569"]
+    principal.uses(button)  # on the numbers' bubble, above the question
+    (case,) = cases(services)  # no second case
+    assert case.urgent and "ด่วนที่สุด" in principal.last_text()
+    assert "ถูกทำร้ายอีกแล้ว" in str(line.pushes_to(officer.user_id)[before[officer.user_id]:])
+    assert "ผู้รายงานแจ้งว่าเป็นเหตุด่วน" in str(line.pushes_to(boss.user_id)[before[boss.user_id]:])
+    principal.says("นักเรียนอยู่ห้องพยาบาลแล้ว")  # no report draft is left open: this joins the case
+    assert "ส่งข้อความถึงเจ้าหน้าที่" in principal.last_text()
+
+
+def test_a_new_emergency_from_a_principal_with_an_open_case_still_files_on_the_third_turn(app, services, line):
+    officer = add_officer(services, line)
+    principal = line.user()
+    file_report(principal)
+    principal.says("ด่วน นักเรียนจมน้ำที่สระหลังโรงเรียน")
+    principal.taps("ใช้ชื่อโรงเรียนเดิม")
+    principal.taps("ใช้เบอร์เดิม")
+    found = cases(services)
+    assert len(found) == 2 and found[-1].urgent and not found[0].urgent

@@ -307,11 +307,12 @@ def _take_fast(chat: Chat, rest: str) -> list[dict]:
     the word answers its first); after filing, the alarm again and the question where they are."""
     answers, fast = chat.progress.answers, chat.flow.fast
     answers[URGENT] = True
-    said = fast.alarm(chat)
     if answers.get(FAST) == FILED:
+        said = fast.alarm(chat)
         chat.store.save(chat.progress)
         return said + ask(chat)
     answers[FAST], chat.progress.editing = ASKING, False
+    said = fast.alarm(chat)  # on the fast track now: no "send it at once" button, it is being sent
     if rest:  # the text after the word answers the first question (what happened), even if answered before
         chat.progress.step = fast.steps[0]
         return said + handle(chat, Answer("text", rest))

@@ -117,6 +117,12 @@ class AskFund(Payload, action="pfund", audience="principal"):
 
 
 @dataclass(frozen=True)
+class UrgentCase(Payload, action="purgent", audience="principal"):
+    """On the emergency numbers: "the emergency is about my open case", instead of a new report."""
+    case: int
+
+
+@dataclass(frozen=True)
 class PickDate(Payload, action="form", audience="anyone"):
     """LINE's date-time picker in a conversation step; the picked value arrives beside it."""
 

@@ -7,6 +7,8 @@ officers when its details are complete.
 """
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.casework import actions as casework
 from bot.casework.case_view import officer_alert
 from bot.core.texts import say
@@ -15,6 +17,8 @@ from bot.dialogue.engine import FAST, FastTrack
 from bot.intake import cases
 from bot.intake.report_form import URGENT_REASON, URGENT_STEPS, urgent_taken
 from bot.line import messages as m
+from bot.casework.states import OPEN
+from bot.dialogue.payloads import UrgentCase
 from bot.line import outbox
 from bot.staff.officers import active_officers
 from config.categories import BY_KEY
@@ -46,14 +50,22 @@ def _danger(chat) -> bool:
     return reason is not None
 
 
-def emergency_message(settings, offer_fast: bool) -> dict:
-    """The emergency numbers as call buttons (and, before the report is sent, one that sends it at once)."""
+OPEN_CASES_OFFERED = 2  # "it is about my open case" buttons on the emergency numbers, the latest first
+
+
+def emergency_message(settings, offer_fast: bool, open_cases: list[Case] = ()) -> dict:
+    """The emergency numbers as call buttons (and, before the report is sent, one that sends it at once;
+    and one per open case of the principal's, for an emergency about that case)."""
     numbers = settings.emergency_numbers
     buttons = [{"type": "button", "style": "primary", "color": "#B71C1C", "height": "sm",
                 "action": m.call_button(f"{number} {name}", number)} for number, name in numbers]
     if offer_fast:
         buttons.append({"type": "button", "style": "secondary", "height": "sm",
                         "action": m.say_button("ส่งเรื่องถึงศูนย์ทันที", "ด่วน")})
+    for case in open_cases[:OPEN_CASES_OFFERED]:
+        label = f"เรื่องเดิม {case.reference}"
+        buttons.append({"type": "button", "style": "secondary", "height": "sm", "action": m.postback_button(
+            label if len(label) <= 20 else "เรื่องเดิม", UrgentCase(case.id).data, f"เหตุด่วนนี้คือเรื่อง {case.reference}")})
     bubble = {
         "type": "bubble",
         "header": {"type": "box", "layout": "vertical", "backgroundColor": "#B71C1C", "contents": [
@@ -67,7 +79,14 @@ def emergency_message(settings, offer_fast: bool) -> dict:
 
 def _alarm(chat) -> list[dict]:
     chat.answers.setdefault(URGENT_REASON, ASKED)
-    return [emergency_message(chat.settings, offer_fast=chat.answers.get(FAST) is None)]
+    fast_not_filed = chat.answers.get(FAST) is not None and not chat.answers.get(CASE)
+    mine = _open_cases(chat.session, chat.user_id) if fast_not_filed else []
+    return [emergency_message(chat.settings, offer_fast=chat.answers.get(FAST) is None, open_cases=mine)]
+
+
+def _open_cases(session, user_id: str) -> list[Case]:
+    return list(session.scalars(select(Case).where(Case.reporter_line_user_id == user_id, Case.state.in_(OPEN))
+                                .order_by(Case.id.desc()).limit(OPEN_CASES_OFFERED)))
 
 
 def _file_early(chat) -> list[dict]:
@@ -118,24 +137,47 @@ def raise_case(session, case: Case, reason: str, now, settings) -> list[dict]:
     """A principal's message names a danger on an open ordinary case: it becomes urgent (ด่วนที่สุด) at once.
 
     Nobody took it yet: everyone is alerted now, as for an urgent report. Someone owns it: the owner
-    gets the message at once (`casework.from_reporter`) and the supervisors are told. The principal
+    is told (and gets the message itself at once) and so are the supervisors. The principal
     gets the emergency numbers as call buttons. Returns the messages for the principal.
     """
     if case.urgent or case.state == "closed":
         return []
     case.urgent, case.urgent_reason = True, reason[:100]
-    session.add(CaseEntry(case_id=case.id, at=now, kind="urgent", author="system", detail={"raised": reason[:100]}))
+    session.add(CaseEntry(case_id=case.id, at=now, kind="urgent", author="system", detail={"raised": reason[:100], "asked": reason == ASKED}))
     session.add(AuditLog(at=now, actor=case.reporter_line_user_id, action="case_urgent", case_id=case.id,
                          detail={"reason": reason[:100]}))
     session.flush()
-    lead = say("urgent_raised_lead", reason=reason)
+    lead = say("urgent_raised_lead", reason=reason, asked=reason == ASKED)
     if case.owner_officer_id is None:
         cases.alert_officers(session, case, now, settings, purpose="case_urgent", lead=lead, images=False)
     else:
-        for officer in active_officers(session, "supervisor"):
+        owner = [case.owner] if case.owner.active and case.owner.line_user_id else []
+        for officer in owner + [o for o in active_officers(session, "supervisor") if o.id != case.owner_officer_id]:
             outbox.enqueue_push(session, officer.line_user_id, [officer_alert(case, lead)], now, "case_urgent",
                                 case.id)
     return [emergency_message(settings, offer_fast=False)]
+
+
+def about_open_case(turn, case_id: int, draft_store=None) -> list[dict]:
+    """The principal tapped "เรื่องเดิม 0001/2569" on the emergency numbers: that case is urgent now.
+
+    The urgent report just begun (not filed yet) is dropped; what they typed in it about what
+    happened is added to the case, at once to whoever has it.
+    """
+    case = turn.session.get(Case, case_id)
+    if case is None or case.reporter_line_user_id != turn.user_id:
+        return [m.text(say("button_expired"))]
+    typed = ""
+    if draft_store is not None and not draft_store.draft.answers.get(CASE):
+        answers = draft_store.draft.answers
+        typed = "\n".join(str(answers[f]).strip() for f in TYPED_FIELDS[1:] if answers.get(f))
+        draft_store.drop()
+    if case.state == "closed":
+        return [m.text(say("urgent_case_closed", case=case))]
+    raised = raise_case(turn.session, case, ASKED, turn.now, turn.settings)
+    if typed:
+        casework.from_reporter(turn.session, case, turn.now, text=typed, danger=True)
+    return [m.text(say("urgent_case_raised", case=case, already=not raised))]
 
 
 FAST_TRACK = FastTrack(taken=urgent_taken, steps=URGENT_STEPS, early=_file_early, update=add_details,
