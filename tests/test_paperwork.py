@@ -282,6 +282,19 @@ def test_principals_are_reminded_before_the_24_hour_window_closes(app, services,
     assert fund.remind_before_deadline(services) == 0  # asked already: no reminder
 
 
+def test_an_incident_whose_time_is_unknown_is_reminded_before_its_own_deadline(app, services, clock, line):
+    principal = line.user()
+    file_report(principal, when=["ไม่ทราบเวลาแน่ชัด", "วันนี้"])  # 22 Nov, time unknown: until 24 Nov 00:00
+    clock.set(datetime(2026, 11, 22, 14, 0, tzinfo=timezone.utc))  # 21:00 on 22 Nov: more than a day left
+    assert fund.remind_before_deadline(services) == 0
+    clock.set(datetime(2026, 11, 23, 14, 0, tzinfo=timezone.utc))  # 21:00 on 23 Nov: 3 hours left
+    assert fund.remind_before_deadline(services) == 1
+    services.send_outbox()
+    assert "กรุณายื่นคำขอภายใน 24 พฤศจิกายน 2569 เวลา 0.00 น." in principal.last_text()
+    clock.set(datetime(2026, 11, 23, 18, 0, tzinfo=timezone.utc))  # past it: no reminder
+    assert fund.remind_before_deadline(services) == 0
+
+
 def test_a_late_request_is_accepted_and_marked_on_the_form(app, services, clock, line, tmp_path):
     principal = line.user()
     file_report(principal, when="เมื่อวาน 9 โมง")  # more than 24 hours ago

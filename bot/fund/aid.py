@@ -108,13 +108,16 @@ def remind_before_deadline(services) -> int:
     """Tell principals of eligible cases without a request that the 24-hour window is about to close."""
     now, settings = services.now(), services.settings
     window = timedelta(hours=settings.fund_request_hours)
-    early = window - timedelta(hours=settings.fund_reminder_hours_before)
+    before = timedelta(hours=settings.fund_reminder_hours_before)
     done = 0
     with services.db.session() as session:
+        # Wide enough for an incident whose time is not known (its window runs from the day's end).
         candidates = session.scalars(select(Case).where(
-            Case.fund_reminded_at.is_(None), Case.occurred_at <= now - early, Case.occurred_at > now - window))
+            Case.fund_reminded_at.is_(None), Case.occurred_at <= now - window + before,
+            Case.occurred_at > now - window - timedelta(days=1)))
         for case in list(candidates):
-            if not eligible_items(case, settings) or session.scalars(
+            closes = deadline(case, settings)
+            if not closes - before <= now < closes or not eligible_items(case, settings) or session.scalars(
                     select(FundRequest.id).where(FundRequest.case_id == case.id)).first():
                 continue
             if session.execute(update(Case).where(Case.id == case.id, Case.fund_reminded_at.is_(None))
