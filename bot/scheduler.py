@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 
 from bot.casework import deadlines
 from bot.fund import aid as fund
+from bot.intake import urgent
 from bot.line import inbox
 from bot.paperwork import monthly_report
 from bot.photos import pipeline as photos
@@ -35,6 +36,7 @@ def expire_drafts(services: Services) -> int:
     with services.db.session() as session:
         stale = list(session.scalars(select(Draft).where(Draft.updated_at < cutoff).with_for_update(skip_locked=True)))
         for draft in stale:
+            urgent.stale_draft(session, draft, now)
             photos.discard_unfiled(session, draft.line_user_id, services.media)
             if session.get(ExpiredDraftNotice, draft.line_user_id) is None:
                 session.add(ExpiredDraftNotice(line_user_id=draft.line_user_id, expired_at=now))

@@ -85,7 +85,7 @@ def test_every_template_renders_to_a_message_that_fits():
                    "number": "ศ" * 100,  # the memo's marks and document number
                    "followups": [SimpleNamespace(at=NOW, text="ข" * 2000, photo_id=None),
                                  SimpleNamespace(at=NOW, text=None, photo_id=1)] * 3,  # before the case was taken
-                   "reason": "ก" * 100, "already": False, "asked": False})
+                   "reason": "ก" * 100, "already": False, "asked": False, "why": "expired"})
     for name in template_names():
         split = texts(say(name, **values))
         assert line_limits.problems(split) == [] and len(split) <= 4, name

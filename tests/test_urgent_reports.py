@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.casework.deadlines import escalate_unanswered, tell_waiting_principals
+from bot.scheduler import expire_drafts
 from bot.core.thai_dates import BANGKOK
 from bot.core.urgency import danger_words
 from bot.intake.report_form import URGENT_BUTTON
@@ -227,8 +228,29 @@ def test_cancel_after_filing_keeps_the_case(app, services, line):
     assert "เรื่องด่วนเลขที่ 0001/2569 ยังอยู่" in principal.last_text()
     (case,) = cases(services)
     assert case.urgent and case.category == "accident"
+    assert not case.details_pending  # nobody is told the details are still coming
     principal.says("สถานะ")
     assert "0001/2569" in principal.last_text()
+
+
+def test_an_urgent_case_whose_details_are_abandoned_stops_saying_they_are_coming(app, services, line, clock):
+    officer = add_officer(services, line)
+    principal = line.user()
+    file_urgent(principal)
+    officer.says("รับเรื่อง 0001/2569")
+    officer.says("รายละเอียด 0001/2569")
+    assert "กำลังกรอกรายละเอียดเพิ่มเติม" in " ".join(officer.texts()[-2:])
+    before = len(line.pushes_to(officer.user_id))
+    clock.advance(hours=services.settings.draft_ttl_hours + 1)  # the principal never answered the rest
+    expire_drafts(services)
+    services.send_outbox()
+    (case,) = cases(services)
+    assert not case.details_pending
+    (told,) = line.pushes_to(officer.user_id)[before:]
+    assert "ไม่ได้กรอกรายละเอียดต่อ" in told.messages[0]["text"] and "โทร 081-234-5678" in told.messages[0]["text"]
+    officer.says("รายละเอียด 0001/2569")
+    shown = str([d for d in line.deliveries if d.to == officer.user_id][-1].messages)
+    assert "กำลังกรอกรายละเอียดเพิ่มเติม" not in shown and "ไม่ได้กรอกรายละเอียดต่อ" in shown
 
 
 # ---- the deadline, the supervisors, the open list -------------------------------------------------------------

@@ -130,7 +130,28 @@ def complete(chat, case: Case) -> list[dict]:
 def stopped(chat, case: Case) -> list[dict]:
     """"ยกเลิก" after filing: the case stays as it is; the rest of the form is not asked."""
     add_details(chat)
+    details_stopped(chat.session, case, chat.now, "cancelled")
     return [m.text(say("urgent_details_stopped", case=case), [m.say_button("สถานะ"), m.say_button("แจ้งเหตุ")])]
+
+
+def details_stopped(session, case: Case | None, now, why: str) -> None:
+    """The principal stopped giving the details of an urgent case ("cancelled", or the form "expired"):
+    it no longer says they are coming, the thread says so, and the owner is told to phone instead."""
+    if case is None or not case.details_pending:
+        return
+    case.details_pending = False
+    casework.record(session, case, now, "details_stopped", "system", detail={"why": why})
+    owner = case.owner
+    if owner is not None and owner.active and owner.line_user_id:
+        outbox.enqueue_push(session, owner.line_user_id, [m.text(say("officer_details_stopped", case=case, why=why))],
+                            now, "details_stopped", case.id)
+
+
+def stale_draft(session, draft, now) -> None:
+    """A report draft expires: if it was an urgent case's details, that case stops waiting for them."""
+    case_id = (draft.answers or {}).get(CASE)
+    if case_id:
+        details_stopped(session, session.get(Case, case_id), now, "expired")
 
 
 def raise_case(session, case: Case, reason: str, now, settings) -> list[dict]:

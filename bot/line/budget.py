@@ -27,7 +27,7 @@ KINDS = {
     "case_alert": "alert", "case_urgent": "alert", "group_notice": "alert",
     "reporter_wrote": "relay", "relay_to_reporter": "relay", "photo": "relay", "relay_photo_to_reporter": "relay",
     "followup_untaken": "relay", "reporter_thanked": "relay",
-    "case_taken": "state", "taken_by_other": "state", "state_changed": "state", "handover": "state",
+    "case_taken": "state", "taken_by_other": "state", "details_stopped": "state", "state_changed": "state", "handover": "state",
     "escalation_1": "escalation", "escalation_2": "escalation",
     "reminder": "reminder", "still_waiting": "reminder", "fund_reminder": "reminder",
 }
