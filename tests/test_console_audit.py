@@ -92,3 +92,15 @@ def test_audit_records_cannot_be_changed(app, services, line):
             session.flush()
     with services.db.session() as session:
         assert "someone else" not in session.scalars(select(AuditLog.actor)).all()
+
+
+def test_what_a_command_does_is_recorded_as_cli(app, services, line):
+    file_report(line.user())
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["officers", "add", "--name", "นางสาวสาม ทดสอบ", "--phone", "081-000-0003",
+                                 "--line-user-id", "U" + "a" * 32])
+    assert result.exit_code == 0, result.output
+    added = [r for r in rows(services) if r.action == "officer_added"]
+    assert [(r.actor, r.channel) for r in added] == [("cli", "cli")]
+    add_officer(services, line)  # outside any command: no channel is made up
+    assert [r.channel for r in rows(services) if r.action == "officer_added"][-1] is None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import click
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,8 @@ def tag(session: Session, channel: str, address: str | None = None) -> Session:
 @event.listens_for(Session, "before_flush")
 def _fill_in(session: Session, flush_context, instances) -> None:
     channel, address = session.info.get(_TAG, (None, None))
+    if channel is None and click.get_current_context(silent=True) is not None:
+        channel = "cli"  # a `flask …` command (its context is this thread's only: not the web's, not the jobs')
     if channel is None:
         return
     for row in session.new:
