@@ -62,6 +62,22 @@ def roster_clear(officer: str | None) -> None:
     click.echo(f"{count} shift(s) removed")
 
 
+@roster_cli.command("remove")
+@click.argument("officer")
+@click.argument("days")
+@click.argument("hours", required=False)
+def roster_remove(officer: str, days: str, hours: str | None) -> None:
+    """Take OFFICER off the roster on DAYS (only the shift of HOURS, if given), e.g. `roster remove "#1" fri`."""
+    services = _services()
+    with services.db.session() as session:
+        try:
+            person, count = duty.remove(session, officer, days, hours)
+        except OfficerError as error:
+            raise click.ClickException(str(error)) from error
+        session.commit()
+    click.echo(f"#{person.id} {person.name}: {count} shift(s) removed")
+
+
 @roster_cli.command("load")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False), default="config/duty_roster.json")
 def roster_load(path: str) -> None:

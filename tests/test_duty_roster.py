@@ -144,3 +144,16 @@ def test_the_roster_loads_from_a_file_and_bad_input_is_explained(app, services, 
     assert bad.exit_code != 0 and "hours" in bad.output
     bad = runner.invoke(args=["roster", "add", "#1", "funday", "08:00-09:00"])
     assert bad.exit_code != 0 and "funday" in bad.output
+
+
+def test_a_supervisor_takes_one_officer_off_some_days_from_the_command_line(app, services, line, clock, team):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["roster", "add", "#1", "sat,sun", "08:00-12:00"]).exit_code == 0
+    result = runner.invoke(args=["roster", "remove", "#1", "fri"])
+    assert result.exit_code == 0 and "1 shift(s) removed" in result.output
+    result = runner.invoke(args=["roster", "remove", "#1", "sat,sun", "08:00-12:00"])
+    assert result.exit_code == 0 and "2 shift(s) removed" in result.output
+    shown = runner.invoke(args=["roster", "show"]).output
+    days = [row.split("\t")[0] for row in shown.splitlines() if "\t#1 " in row]
+    assert "fri" not in days and "sat" not in days and "mon" in days
+    assert runner.invoke(args=["roster", "remove", "#1", "funday"]).exit_code != 0

@@ -144,6 +144,16 @@ def clear(session: Session, key: str | None = None) -> int:
     return session.execute(query).rowcount
 
 
+def remove(session: Session, key: str, days: str, hours: str | None = None) -> tuple[Officer, int]:
+    """Take an officer off the roster on some days (only the shift of `hours`, if given); returns how many went."""
+    officer = find(session, key.lstrip("#"))
+    query = delete(DutySlot).where(DutySlot.officer_id == officer.id, DutySlot.weekday.in_(_days(days)))
+    if hours:
+        shift = parse_shift(days, hours)
+        query = query.where(DutySlot.starts == shift.starts, DutySlot.ends == shift.ends)
+    return officer, session.execute(query).rowcount
+
+
 def remove_shift(session: Session, slot: DutySlot) -> Officer:
     """Remove one day's shift of the roster; returns whose it was."""
     officer = session.get(Officer, slot.officer_id)
