@@ -34,7 +34,7 @@
       m.parts.forEach(function (part) {
         var p = document.createElement("p");
         p.className = "words";
-        p.textContent = part.type === "image" ? box.dataset.photo : part.text;
+        p.textContent = part.type === "image" ? box.dataset.photo : part.text.trim();
         li.appendChild(p);
       });
       list.appendChild(li);
