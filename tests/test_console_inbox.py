@@ -211,3 +211,18 @@ def test_a_push_held_for_the_reserve_is_delivered_by_the_console(app, services, 
     (shown,) = polls(client)  # back at the desk
     assert acknowledges(client, [shown["id"]]) == [held.id]
     assert (rows(services, "reporter_wrote")[0].status, rows(services, "reporter_wrote")[0].held) == ("sent", None)
+
+
+def test_the_accounts_tell_what_the_console_delivered_apart_from_pushes(app, services, line, client, clock):
+    officer, principal = taken_case(services, line, client)
+    principal.says(WORDS)
+    (shown,) = polls(client)
+    acknowledges(client, [shown["id"]])
+    report = app.test_cli_runner().invoke(args=["pushes", "report"]).output
+    assert "shown in the web console instead of a push: 1 message(s)" in report
+    assert "relay" not in report.split("0001/2569", 1)[1].splitlines()[0]  # the case paid no relay push
+
+    boss = add_officer(services, line, "นายหัวหน้า ทดสอบ", "081-000-0100", role="supervisor")
+    sign_in_directly(client, services, boss)
+    card = client.get("/console/officers").get_data(as_text=True)
+    assert 'id="by-console"' in card and "<strong>1</strong> ข้อความ" in card.split('id="by-console"', 1)[1]
