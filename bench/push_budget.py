@@ -10,13 +10,19 @@ and a state change, the principal answering in a burst, another exchange later t
 follow-up state the next day and the closing a few days later. The periodic jobs (escalation,
 reminders, the send job) run as the worker would.
 
+With `--console` (after only), the day pair (officers 1 and 2 of the roster) also keeps the web
+console open on weekdays 08:30-16:30 Bangkok time: their console polls `/console/inbox.json` before
+every step and at every tick (a real page polls every 20 s) and acknowledges what it shows, so the
+relays and notices it showed are not pushed (CONSOLE_PUSH_GRACE_SECONDS; bot/line/console_delivery.py).
+They still act from LINE. A console whose session ran out (CONSOLE_IDLE_MINUTES) is signed in again.
+
 The same month (same seed) is played twice: **before** (no roster, every push at once: what the
 code before issue 15 did; with `--before-code DIR` it is played on that checkout instead, e.g. a
 `git worktree` of main) and **after** (the roster and PUSH_COALESCE_SECONDS). It prints the pushes
 LINE counted per case and in total, by kind, and checks that every new case's alert reached at
 least one officer (exit 1 otherwise).
 
-    .venv/bin/python bench/push_budget.py [--cases 40] [--officers 5] [--seed 1] [--coalesce 30]
+    .venv/bin/python bench/push_budget.py [--cases 40] [--officers 5] [--seed 1] [--coalesce 30] [--only after] [--console]
     git worktree add --detach /tmp/ccpc-main main
     .venv/bin/python bench/push_budget.py --before-code /tmp/ccpc-main
 
@@ -98,6 +104,51 @@ def on_duty_pair(when: datetime) -> tuple[int, int]:
     return (0, 1) if 8 <= hour < 20 else (2, 3)
 
 
+def at_desk(when: datetime) -> bool:
+    """The day pair's console is open: weekdays 08:30-16:30, Bangkok time."""
+    local = when + timedelta(hours=7)
+    minutes = local.hour * 60 + local.minute
+    return local.weekday() < 5 and 8 * 60 + 30 <= minutes < 16 * 60 + 30
+
+
+class Desk:
+    """One officer's web console, as its page behaves: it polls, shows and acknowledges."""
+
+    def __init__(self, app, services, line_user):
+        self.app, self.services, self.line_user = app, services, line_user
+        self.client, self.shown = None, 0
+
+    def _sign_in(self) -> None:
+        from sqlalchemy import select
+
+        from bot.staff import console_access
+        from models import Officer
+
+        self.client = self.app.test_client()
+        with self.services.db.session() as session:
+            officer = session.scalars(select(Officer).where(Officer.line_user_id == self.line_user.user_id)).one()
+            token = console_access.open_session(session, self.services.secret, officer, "127.0.0.1", self.services.now())
+            session.commit()
+        with self.client.session_transaction() as cookie:
+            cookie["_user_id"], cookie["_fresh"] = token, True
+        page = self.client.get("/console/cases").get_data(as_text=True)
+        self.csrf = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+
+    def poll(self) -> None:
+        """The page's poll: the officer is present; what it shows is acknowledged."""
+        if self.client is None:
+            self._sign_in()
+        answer = self.client.get("/console/inbox.json", headers={"Accept": "application/json"})
+        if answer.status_code == 401:  # the idle timeout signed it out: the officer signs in again
+            self._sign_in()
+            answer = self.client.get("/console/inbox.json", headers={"Accept": "application/json"})
+        ids = [m["id"] for m in answer.get_json()["messages"]]
+        if ids:
+            settled = self.client.post("/console/inbox/seen", json={"ids": ids},
+                                       headers={"X-CSRFToken": self.csrf, "Accept": "application/json"})
+            self.shown += len(settled.get_json()["settled"])
+
+
 def play(args) -> dict:
     """Play the month in this process (on whichever code is first on sys.path); returns the figures."""
     from sqlalchemy import func, select
@@ -138,8 +189,16 @@ def play(args) -> dict:
         for n, hours in ((1, "08:00-20:00"), (2, "08:00-20:00"), (3, "20:00-08:00"), (4, "20:00-08:00")):  # #5: spare
             assert runner.invoke(args=["roster", "add", f"#{n}", "all", hours]).exit_code == 0
 
+    desks = [Desk(app, services, officers[n]) for n in (0, 1)] if args.after and args.console else []
+
+    def at_the_console(when: datetime) -> None:
+        if at_desk(when):
+            for desk in desks:
+                desk.poll()
+
     def tick(when: datetime) -> None:
         clock.current = when
+        at_the_console(when)
         deadlines.escalate_unanswered(services)
         deadlines.tell_waiting_principals(services)
         deadlines.remind_quiet_owners(services)
@@ -159,6 +218,7 @@ def play(args) -> dict:
             tick(when)
             continue
         clock.current = when
+        at_the_console(when)
         index, who, what = step
         ref = f"{filed_order.index(index) + 1:04d}/2569" if index in filed_order else ""
         if who == "principal" and what == "file":
@@ -191,7 +251,7 @@ def play(args) -> dict:
     return {"cases": len(case_ids), "total": sum(by_kind.values()), "by_kind": dict(by_kind),
             "per_case": sorted(by_case[c] for c in case_ids), "push_requests": requests,
             "to_principals": to_principals,
-            "alerts_lost": len(case_ids - alerted)}
+            "alerts_lost": len(case_ids - alerted), "console_shown": sum(desk.shown for desk in desks)}
 
 
 def main(argv=None) -> int:
@@ -202,6 +262,8 @@ def main(argv=None) -> int:
     parser.add_argument("--coalesce", type=int, default=30, help="PUSH_COALESCE_SECONDS for the after run")
     parser.add_argument("--before-code", default="", help="play the before run on this checkout (a worktree of main)")
     parser.add_argument("--only", choices=["before", "after"], help="play one of the two months")
+    parser.add_argument("--console", action="store_true",
+                        help="after: the day pair keeps the web console open on weekdays 08:30-16:30")
     parser.add_argument("--play", choices=["before", "after"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.play:  # a child run: print the figures as JSON
@@ -213,7 +275,8 @@ def main(argv=None) -> int:
     for mode in modes:
         code = Path(args.before_code).resolve() if mode == "before" and args.before_code else ROOT
         command = [sys.executable, str(Path(__file__).resolve()), "--play", mode, "--cases", str(args.cases),
-                   "--officers", str(args.officers), "--seed", str(args.seed), "--coalesce", str(args.coalesce)]
+                   "--officers", str(args.officers), "--seed", str(args.seed), "--coalesce", str(args.coalesce),
+                   *(["--console"] if args.console and mode == "after" else [])]
         out = subprocess.run(command, cwd=code, env={"PYTHONPATH": str(code), "PATH": "/usr/bin:/bin"},
                              capture_output=True, text=True, check=False)
         if out.returncode:
@@ -221,7 +284,8 @@ def main(argv=None) -> int:
             return 1
         results[mode] = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"{args.cases} cases, {args.officers} officers + 1 supervisor, 2 on duty (after), seed {args.seed}, "
-          f"PUSH_COALESCE_SECONDS={args.coalesce} (after)" + (f", before on {args.before_code}" if args.before_code else ""))
+          f"PUSH_COALESCE_SECONDS={args.coalesce} (after)" + (f", before on {args.before_code}" if args.before_code else "")
+          + (", the day pair at the console on weekdays 08:30-16:30 (after)" if args.console else ""))
     kinds = sorted({kind for r in results.values() for kind in r["by_kind"]})
     print(f"{'':8} {'total':>6} {'per case':>9} {'median':>7} {'max':>5} " + " ".join(f"{k:>10}" for k in kinds)
           + f" {'requests':>9} {'to principals':>13} {'to staff':>8} {'alerts lost':>11}")
@@ -231,6 +295,8 @@ def main(argv=None) -> int:
               + " ".join(f"{r['by_kind'].get(k, 0):>10}" for k in kinds)
               + f" {r['push_requests']:>9} {r['to_principals']:>13} {r['total'] - r['to_principals']:>8}"
               f" {r['alerts_lost']:>11}")
+    if args.console and "after" in results:
+        print(f"shown in the day pair's console instead of pushed (after): {results['after']['console_shown']}")
     if len(results) == 2:
         print(f"{results['before']['total'] / max(results['after']['total'], 1):.1f}x fewer pushes per case")
     return 1 if any(r["alerts_lost"] for r in results.values()) else 0

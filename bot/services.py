@@ -85,7 +85,11 @@ class Services:
         texts.configure(settings.centre_name)
         gateway = LineGateway(settings.line_channel_access_token, settings.line_api_base_url,
                               settings.line_timeout_seconds)
-        return cls(settings=settings, db=Database(settings.database_url, settings.pool_size), gateway=gateway, clock=clock or utc_now)
+        from bot.line import console_delivery
+
+        db = Database(settings.database_url, settings.pool_size)
+        console_delivery.configure(db, settings)
+        return cls(settings=settings, db=db, gateway=gateway, clock=clock or utc_now)
 
     @property
     def media(self) -> MediaStore:

@@ -130,6 +130,8 @@ class Settings:
     quota_check_minutes: int = 10
     simulator_push_quota: int = 0
     console_idle_minutes: int = 30
+    console_presence_seconds: int = 90
+    console_push_grace_seconds: int = 120
     line_basic_id: str = ""
 
     @property
@@ -208,6 +210,8 @@ ENV = {
     # Read by prometheus_client itself too: where each process writes its counts (several processes).
     "PROMETHEUS_MULTIPROC_DIR": ("metrics_dir", str),
     "CONSOLE_IDLE_MINUTES": ("console_idle_minutes", int),
+    "CONSOLE_PRESENCE_SECONDS": ("console_presence_seconds", int),
+    "CONSOLE_PUSH_GRACE_SECONDS": ("console_push_grace_seconds", int),
     "LINE_BASIC_ID": ("line_basic_id", str),
 }
 

@@ -166,7 +166,7 @@ def guard(blueprint: Blueprint) -> Blueprint:
 
 
 # Background calls the pages make by themselves: they are no click, so they do not keep a session alive.
-POLLING = {"console.sign_in_status", "console_cases.new_cases"}
+POLLING = {"console.sign_in_status", "console_cases.new_cases", "console_inbox.waiting", "console_inbox.seen"}
 
 
 def _before():
@@ -219,9 +219,9 @@ def install(app: Flask) -> None:
     app.jinja_env.filters.setdefault("thai_datetime", thai_dates.format_datetime)
     app.jinja_env.filters.setdefault("thai_date", thai_dates.format_date)
     from handlers import console_actions, console_cases, console_sign_in  # noqa: F401 - their routes join bp
-    from handlers import console_audit, console_officers, console_outbox, console_summary
+    from handlers import console_audit, console_inbox, console_officers, console_outbox, console_summary
 
     app.register_blueprint(bp)
     for extra in (console_cases.cases_bp, console_summary.summary_bp, console_officers.officers_bp,
-                  console_outbox.outbox_bp, console_audit.audit_bp):
+                  console_outbox.outbox_bp, console_audit.audit_bp, console_inbox.inbox_bp):
         app.register_blueprint(extra)

@@ -29,7 +29,8 @@ ACTIONS = {  # Thai names of what was done; an unknown action shows as it is sto
     "memo_secrecy_set": "กำหนดชั้นความลับ", "memo_urgency_set": "กำหนดความเร่งด่วน",
     "memo_number_set": "กำหนดเลขที่หนังสือ", "duty_started": "ให้เข้าเวร", "duty_stopped": "ให้ออกเวร",
     "roster_shift_added": "เพิ่มเวรประจำสัปดาห์", "roster_shift_removed": "ลบเวรประจำสัปดาห์",
-    "group_registered": "ลงทะเบียนกลุ่ม LINE", "retention_purge": "ลบข้อมูลตามระยะเวลาเก็บรักษา",
+    "group_registered": "ลงทะเบียนกลุ่ม LINE",
+    "console_messages_shown": "เห็นข้อความใหม่ในหน้าเว็บ", "retention_purge": "ลบข้อมูลตามระยะเวลาเก็บรักษา",
 }
 CHANNELS = {"line": "LINE", "console": "เว็บ", "cli": "คำสั่งระบบ", "link": "ลิงก์"}
 

@@ -14,6 +14,7 @@ from bot.casework.case_view import is_overdue
 from bot.casework.states import STATES
 from bot.core import audit
 from bot.core.thai_dates import format_datetime
+from bot.line import console_delivery
 from bot.fund.aid import METHODS, STATUS as FUND_STATUS
 from bot.paperwork import case_documents as paperwork
 from bot.paperwork import memo_marks
@@ -21,6 +22,7 @@ from bot.paperwork.documents.word import CONTENT_TYPE as DOCX
 from bot.staff.officers import active_officers
 from config.categories import CATEGORIES, display_name
 from handlers.console import address, guard, officer_required, services
+from handlers.console_inbox import record_shown
 from models import AuditLog, Case, FundRequest, Photo
 
 cases_bp = guard(Blueprint("console_cases", __name__, url_prefix="/console/cases"))
@@ -101,6 +103,8 @@ def case_view(case_id: int):
     with svc.db.session() as db:
         case = _case_or_404(db, case_id)
         _view_recorded(db, case, "case_viewed")
+        # what waited for this officer about the case is on this page: it is delivered, not pushed
+        record_shown(db, console_delivery.settle_case(db, current_user.line_user_id, case.id, now), now)
         db.commit()
         photos = [p for p in case.photos if p.status == "stored"]
         entries = case_page.timeline(db, case.id)

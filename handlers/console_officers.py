@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from bot.core import audit
 from bot.core.texts import say
-from bot.line import budget
+from bot.line import budget, console_delivery
 from bot.staff import duty, menus
 from bot.staff import officers as officer_admin
 from handlers.console import SUPERVISOR_LINKS, address, guard, refuse, services, supervisor_required
@@ -31,9 +31,10 @@ def _page(status: int = 200, invited: tuple | None = None, error: str | None = N
         shifts = duty.roster(db)
         reading = db.get(PushBudget, 1)  # the stored reading: LINE is never called on a request
         held = budget.held_count(db)
+        by_console = console_delivery.delivered_count(db, since=console_delivery.month_start(now))
     return render_template("console/supervisor/officers.html", officers=rows, roles=ROLES, invited=invited,
                            error=error, form=request.form, on_duty=on_duty, on_duty_ids={o.id for o in on_duty},
-                           shifts=shifts, days=duty.THAI_DAYS, reading=reading, held=held,
+                           shifts=shifts, days=duty.THAI_DAYS, reading=reading, held=held, by_console=by_console,
                            this_month=reading is not None and reading.month == budget.month_of(now),
                            left=budget.remaining(reading), share=round(budget.used_share(reading) * 100),
                            duty_hours=svc.settings.duty_hours), status

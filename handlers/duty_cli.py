@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from bot.line import budget
+from bot.line import budget, console_delivery
 from bot.staff import duty, push_budget
 from bot.staff.officers import OfficerError
 from models import Case
@@ -124,6 +124,7 @@ def pushes_report(month: str | None) -> None:
         since, until = _month_bounds(month)
     with _services().db.session() as session:
         costs = budget.cost_per_case(session, since, until)
+        by_console = console_delivery.delivered_count(session, since, until)
         lines = []
         for case_id, kinds in costs.items():
             case = session.get(Case, case_id) if case_id else None
@@ -134,6 +135,7 @@ def pushes_report(month: str | None) -> None:
     total = sum(line[0] for line in lines)
     click.echo(f"total {total} push(es); {len(cases)} case(s)"
                + (f", {sum(line[0] for line in cases) / len(cases):.1f} per case" if cases else ""))
+    click.echo(f"shown in the web console instead of a push: {by_console} message(s) (no push counted)")
 
 
 def _month_bounds(month: str):

@@ -38,6 +38,9 @@ class ConsoleSession(Base):
     address: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
+    # The last request of any kind from this session's pages (their background polls too): the officer
+    # is "at the console" while it is recent (CONSOLE_PRESENCE_SECONDS; bot/line/console_delivery.py).
+    present_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
     end_reason: Mapped[str | None] = mapped_column(String(20))  # signed_out, idle, deactivated
 

@@ -92,7 +92,7 @@ class Outbox(Base):
                       Index("ix_outbox_pending", "id", **partial("status = 'pending'")))  # due rows among millions sent
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10))  # "reply" or "push"
+    kind: Mapped[str] = mapped_column(String(10))  # "reply" or "push"; "console": shown there instead
     to: Mapped[str] = mapped_column(String(64))
     reply_token: Mapped[str | None] = mapped_column(String(255))
     messages: Mapped[list] = mapped_column(default=list)
@@ -118,6 +118,9 @@ class Outbox(Base):
     merged_into: Mapped[int | None]
     # Why it waits without being tried: "reserve" (the quota is low) or "quota" (used up).
     held: Mapped[str | None] = mapped_column(String(10))
+    # Offered to its officer's open web console until then (CONSOLE_PUSH_GRACE_SECONDS); pushed after
+    # that unless the console showed it first (then kind "console", status "sent", pushes 0).
+    console_until: Mapped[datetime | None]
 
 
 class PushBudget(Base):

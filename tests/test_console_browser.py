@@ -96,3 +96,44 @@ def test_an_officer_works_a_new_case_from_the_console_and_a_supervisor_sees_it(s
         expect(log).to_contain_text(done)
     expect(log).to_contain_text("เว็บ")  # what was done in the console says so
     assert errors == []
+
+
+def test_the_principals_words_appear_in_the_officers_open_console_instead_of_a_push(served, browser, tmp_path):
+    from sqlalchemy import select
+
+    from models import Outbox
+
+    url, _, services = served
+    base = url.rsplit("/simulator", 1)[0]
+    errors: list[str] = []
+    principal = open_chat(browser, url, "principal-3", errors)
+    officer_chat = open_chat(browser, url, "officer-1", errors)
+    console = console_tab(browser, base, officer_chat, errors)
+    files_a_report(principal, tmp_path)
+    row = console.locator("table.cases tbody tr").filter(has_text="0001/2569")
+    expect(row).to_be_visible(timeout=3 * WAIT_MS)
+    row.get_by_role("link", name="0001/2569", exact=True).click()
+    console.get_by_role("button", name="รับเรื่อง", exact=True).click()
+    expect(console.locator("main")).to_contain_text("ผู้รับผิดชอบ: นายตัวอย่าง ใจดี")
+    console.get_by_role("link", name="รายการเรื่อง").first.click()  # back at the list, the console open
+
+    with console.expect_response(lambda r: r.url.endswith("/console/inbox/seen"), timeout=3 * WAIT_MS) as seen:
+        types(principal, "ตอนนี้ผู้ปกครองมารับนักเรียนแล้วค่ะ")  # the page asks every 20 s, then acknowledges
+    assert seen.value.ok  # (its body is not read: Playwright may wait for ever on a fetch's body)
+    panel = console.locator("#inbox")
+    expect(panel).to_be_visible()
+    expect(panel).to_contain_text("ผู้ปกครองมารับนักเรียนแล้วค่ะ")
+    expect(panel.get_by_role("link", name="เรื่อง 0001/2569")).to_be_visible()
+    expect(console).to_have_title(re.compile(r"\(1 ข้อความใหม่\)"))
+    console.screenshot(path=str(SCREENSHOTS / "console-inbox.png"))
+
+    with services.db.session() as session:  # shown in the console: never pushed
+        rows = session.scalars(select(Outbox).where(Outbox.purpose == "reporter_wrote")).all()
+        assert [(r.status, r.kind, r.pushes) for r in rows] == [("sent", "console", 0)]
+    assert "ผู้ปกครองมารับนักเรียนแล้วค่ะ" not in officer_chat.locator("#messages").inner_text()
+
+    console.get_by_role("link", name="รายการเรื่อง").first.click()  # another page keeps what this tab showed
+    expect(console.locator("#inbox")).to_contain_text("ผู้ปกครองมารับนักเรียนแล้วค่ะ")
+    console.get_by_role("button", name="ซ่อนข้อความที่อ่านแล้ว").click()
+    expect(console.locator("#inbox")).to_be_hidden()
+    assert errors == []

@@ -123,11 +123,14 @@ class Database:
         self._writer = threading.Lock()
         self._waiting_lock = threading.Lock()
         self._waiting: list[_Write] = []
+        # Given to every unit of work's Session.info: settings deep code reads without being passed
+        # them (the console's delivery window: bot/line/console_delivery.py).
+        self.session_info: dict = {}
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One unit of work: whatever is not committed when the block ends is rolled back."""
-        session = self._sessions()
+        session = self._sessions(info=dict(self.session_info))
         try:
             yield session
         finally:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.core import access
 from bot.core.db import Database
-from bot.line import budget
+from bot.line import budget, console_delivery
 from bot.line import limits as line_limits
 from bot.line.gateway import LineGateway, SendResult
 from bot.line.outbox_claims import is_dead, sender_id
@@ -56,6 +56,8 @@ def enqueue_push(session: Session, to: str, messages: list[dict], now: datetime,
 
 def _enqueue(session, kind, to, messages, now, **fields) -> Outbox:
     line_limits.check(messages)
+    if kind == "push" and (grace := console_delivery.grace_for(session, to, fields["purpose"], fields.get("case_id"), now)):
+        return _enqueue_for_console(session, to, messages, now, grace, fields)
     wait = session.info.get(_BATCH_SECONDS, 0) if kind == "push" else 0
     if wait and budget.batched(session, fields["purpose"], fields.get("case_id")):
         alone = budget.longest_wait(fields["purpose"])
@@ -82,6 +84,18 @@ def _enqueue_waiting(session: Session, to: str, messages: list[dict], now: datet
     """
     row = Outbox(kind="push", to=to, messages=messages, retry_key=str(uuid.uuid4()), status="pending", attempts=0,
                  next_attempt_at=now + longest, created_at=now, **fields)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _enqueue_for_console(session: Session, to: str, messages: list[dict], now: datetime, grace: timedelta,
+                         fields: dict) -> Outbox:
+    """A push for an officer at the web console: it waits `grace` for the console to show it (then it is
+    never pushed), and goes by push after that (`console_delivery`). It carries no batch."""
+    until = now + grace
+    row = Outbox(kind="push", to=to, messages=messages, retry_key=str(uuid.uuid4()), status="pending", attempts=0,
+                 next_attempt_at=until, created_at=now, console_until=until, **fields)
     session.add(row)
     session.flush()
     return row
@@ -121,7 +135,8 @@ def _enqueue_batched(session: Session, to: str, messages: list[dict], now: datet
 
 def _batch_for(session: Session, to: str, count: int, now: datetime) -> Outbox | None:
     waiting = session.scalars(select(Outbox.id).where(Outbox.to == to, Outbox.held.is_(None), Outbox.next_attempt_at > now,
-                                                      Outbox.purpose.in_(budget.BATCHED), *_open_push(now))
+                                                      Outbox.purpose.in_(budget.BATCHED), Outbox.console_until.is_(None),
+                                                      *_open_push(now))
                               .order_by(Outbox.id.desc()).limit(1)).first()
     if waiting is None or not _lock_open(session, waiting, now):
         return None

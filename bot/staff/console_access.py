@@ -142,7 +142,7 @@ def open_session(session: Session, secret: bytes, officer: Officer, address: str
 def load(session: Session, secret: bytes, token: str, now: datetime, idle: timedelta,
          touch: bool = True) -> ConsoleSession | None:
     """The live session behind a cookie's token, touched (unless `touch` is False: a background poll is no
-    click); ended (and None) if idle too long or its officer lost access."""
+    click) and marked present; ended (and None) if idle too long or its officer lost access."""
     if not token:
         return None
     row = session.scalars(select(ConsoleSession).where(
@@ -155,6 +155,7 @@ def load(session: Session, secret: bytes, token: str, now: datetime, idle: timed
         return _end(row, now, "deactivated")
     if touch:
         row.last_seen_at = now
+    row.present_at = now  # any request, a background poll too: the officer is at the console
     return row
 
 
