@@ -1049,7 +1049,7 @@ def run(args, platform: FakeLinePlatform, server: ServerHandle, ledger: Ledger, 
     officers = set(officer_ids)
     deliveries = platform.deliveries
     to_principals = Counter(d.kind for d in deliveries if d.to in principals)
-    alerts = sum(1 for d in deliveries if d.to in officers and d.kind == "push")
+    alerts = sum(1 for d in deliveries if d.to in officers and d.kind != "reply")  # pushes and multicasts
     from bot.core.texts import say
 
     sorry = say("internal_error")
@@ -1152,7 +1152,7 @@ def confirm_burst(args, platform: FakeLinePlatform, server, ledger: Ledger) -> i
                 replied[record.to].release()
             elif any((m.get("text") or "").startswith("ได้รับรายงานแล้ว") for m in record.messages):
                 filed_at.setdefault(record.to, time.perf_counter())
-        elif record.to in officers and record.kind == "push":
+        elif record.to in officers and record.kind != "reply":  # a multicast's delivery to each officer
             what = " ".join(str(m.get("altText") or m.get("text") or "") for m in record.messages)
             to_officers.append((time.perf_counter(), record.to, what))
 

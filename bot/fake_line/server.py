@@ -242,7 +242,8 @@ class FakeLinePlatform(EventBuilder, MessagingApiEndpoints):
         with self._lock:
             for failure in self._failures:
                 if (_matches(path, failure.prefix) and failure.times > 0
-                        and (failure.chat is None or failure.chat == to)):
+                        and (failure.chat is None or failure.chat == to
+                             or (isinstance(to, list) and failure.chat in to))):
                     failure.times -= 1
                     return failure
             for slow in self._slow:
