@@ -119,8 +119,17 @@ class Services:
         return outbox.send_queued(self.db, self.gateway, self.now, rows, self.settings.outbox_max_attempts,
                                   later=self.send_later, reserve=self.settings.push_reserve)
 
-    def send_later(self, units) -> None:
-        """Hand requests to make, (outbox ids, chats) each, to the send pool: sent concurrently, in order per chat."""
+    def send_later(self, requests) -> None:
+        """Hand pushes just queued by this process, as the requests they go in (lists of outbox rows), to
+        the send pool: sent concurrently, in order per chat, with no claiming transaction (`outbox.send_fresh`)."""
+        from bot.line import outbox
+
+        for rows in requests:
+            self.sends.submit(tuple(row.to for row in rows), f"outbox:{rows[0].id}", lambda rows=rows: outbox.send_fresh(
+                self.db, self.gateway, self.now, rows, self.settings.outbox_max_attempts, self.settings.push_reserve))
+
+    def send_ids_later(self, units) -> None:
+        """Hand stored rows, (outbox ids, chats) per request, to the send pool; each is claimed before it goes."""
         from bot.line import outbox
 
         for ids, chats in units:
@@ -132,5 +141,5 @@ class Services:
         from bot.line import outbox
 
         taken = outbox.reclaim_dead(self.db, self.now())
-        self.send_later(taken)
+        self.send_ids_later(taken)
         return sum(len(ids) for ids, _chats in taken)

@@ -21,21 +21,25 @@ _GROUPS = "outbox_identical"  # session.info key: this unit of work's groups by 
 Unit = tuple[list[int], tuple[str, ...]]  # the rows that go in one request, and the chats they reach
 
 
-def join_identical(info: dict, row) -> None:
-    """Give `row` the key of an identical push to someone else queued in this unit of work (`info`: session.info)."""
+def join_identical(info: dict, row) -> bool:
+    """Give `row` the key of an identical push to someone else queued in this unit of work (`info`: session.info).
+
+    True if it joined one (its messages are then those of a row queued before it).
+    """
     if row.kind != "push" or not row.to.startswith("U"):  # multicast reaches users only, not groups or rooms
-        return
+        return False
     fingerprint = (row.purpose, row.case_id, row.next_attempt_at,
                    json.dumps(row.messages, sort_keys=True, ensure_ascii=False))
     groups = info.setdefault(_GROUPS, {})
     members = groups.get(fingerprint)
     if members is None or len(members) >= MAX_RECIPIENTS or any(m.to == row.to for m in members):
         groups[fingerprint] = [row]  # a new group (the full or doubled one goes on as it is)
-        return
+        return False
     if members[0].multicast_key is None:
         members[0].multicast_key = str(uuid.uuid4())
     row.multicast_key = members[0].multicast_key
     members.append(row)
+    return True
 
 
 def leave_group(info: dict, row) -> None:

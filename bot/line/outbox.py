@@ -37,7 +37,7 @@ MAX_BACKOFF = timedelta(minutes=30)
 REPLY_TOKEN_SURELY_VALID = timedelta(seconds=50)
 
 ANSWERS = ("reply", "reply_overflow")  # purposes of the answers to what a person just wrote
-Later = Callable[[list[multicast.Unit]], None]  # hands the requests to make (row ids, chats) to the send pool
+Later = Callable[[list[list[Outbox]]], None]  # hands the requests to make (their rows) to the send pool
 PUSH_CHUNK = 20  # pushes claimed, sent and recorded together by `send_due`: sent well within CLAIM_SECONDS
 
 
@@ -56,19 +56,20 @@ def enqueue_push(session: Session, to: str, messages: list[dict], now: datetime,
 
 
 def _enqueue(session, kind, to, messages, now, **fields) -> Outbox:
-    line_limits.check(messages)
     wait = session.info.get(_BATCH_SECONDS, 0) if kind == "push" else 0
     if wait and budget.batched(session, fields["purpose"], fields.get("case_id")):
+        line_limits.check(messages)
         return _enqueue_batched(session, to, messages, now, wait, fields)
     claimed_until = session.info.get(_SENDER_CLAIM)
     row = Outbox(kind=kind, to=to, messages=messages, retry_key=str(uuid.uuid4()), status="pending",
                  attempts=0, next_attempt_at=now, created_at=now, claimed_until=claimed_until,
                  claimed_by=sender_id() if claimed_until else None, **fields)
-    multicast.join_identical(session.info, row)
-    session.add(row)
-    session.flush()
+    if not multicast.join_identical(session.info, row):  # joined: the same messages were checked already
+        line_limits.check(messages)
+    session.add(row)  # inserted with the others at the next flush (one statement for a case's alerts)
     session.info.setdefault("queued_outbox", []).append(row)
     if kind == "reply":
+        session.flush()
         _attach_waiting(session, row, now)
     return row
 
@@ -227,11 +228,12 @@ def send_queued(db: Database, gateway: LineGateway, now: Callable[[], datetime],
     """Send rows this process has just queued and committed, claimed by it (`queued`).
 
     Replies answer what the person just wrote, so their access was decided then; every push's
-    recipient is checked again when it is sent (`send_due`), so no reading back is needed here.
+    recipient is checked again when it is sent (`send_fresh`), so no reading back is needed here.
+    `later` gets the pushes as the requests they go in (`multicast.groups`).
     """
     if not rows or not gateway.configured:
         return 0
-    pushes = multicast.units(row for row in rows if row.kind != "reply")
+    pushes = multicast.groups(row for row in rows if row.kind != "reply")
     delivered = []
     for row in (r for r in rows if r.kind == "reply"):
         result = gateway.reply(row.reply_token, row.messages)
@@ -239,12 +241,35 @@ def send_queued(db: Database, gateway: LineGateway, now: Callable[[], datetime],
         if meaning == "delivered":
             delivered.append(row.id)
         elif meaning == "push":  # in the pool too: a push may be slow, the next person's reply must not wait
-            pushes.append(([row.id], (row.to,)))
+            row.kind, row.reply_token = "push", None  # as _reply_failed stored it; still claimed by this process
+            pushes.append([row])
     _mark_sent(db, delivered, now(), pushed=False)
     if later is not None:
         later(pushes)
         return len(delivered)
-    return len(delivered) + send_due(db, gateway, now, [i for ids, _ in pushes for i in ids], max_attempts, reserve)
+    return len(delivered) + send_fresh(db, gateway, now, [row for group in pushes for row in group], max_attempts,
+                                       reserve)
+
+
+def send_fresh(db: Database, gateway: LineGateway, now: Callable[[], datetime], rows: list[Outbox],
+               max_attempts: int = 8, reserve: int = 0) -> int:
+    """Send pushes this process queued and still holds (claimed when stored): no claiming transaction.
+
+    One read checks that the claims are still this process's, the recipients' access and the
+    budget (withdrawing or holding what must not go); the sends are recorded in one commit.
+    Returns how many were delivered.
+    """
+    if not rows or not gateway.configured:
+        return 0
+    at = now()
+    with db.session() as session:
+        ours = set(session.scalars(select(Outbox.id).where(
+            Outbox.id.in_([row.id for row in rows]), Outbox.status == "pending", Outbox.kind == "push",
+            Outbox.claimed_by == sender_id(), Outbox.claimed_until >= at)))
+        rows = [row for group in multicast.groups(rows) if all(row.id in ours for row in group) for row in group]
+        rows = _within_budget(session, _allowed_now(session, rows), at, reserve)
+        session.commit()
+    return _send_pushes(db, gateway, now, rows, max_attempts)
 
 
 def _take_pushes(db: Database, ids: list[int], now: datetime, reserve: int) -> tuple[list[Outbox], list[int]]:
@@ -285,34 +310,35 @@ def _whole_groups(session: Session, rows: list[Outbox], mine: str) -> list[Outbo
     split = set(session.scalars(select(Outbox.multicast_key).where(
         Outbox.multicast_key.in_(keys), Outbox.status == "pending",
         or_(Outbox.claimed_by.is_(None), Outbox.claimed_by != mine)).distinct()))
-    for row in rows:
-        if row.multicast_key in split:
-            row.claimed_until = row.claimed_by = None
-            log.warning("outbox %s: another sender holds part of its multicast; left for later", row.id)
+    if split:
+        session.execute(update(Outbox).where(Outbox.multicast_key.in_(split), Outbox.claimed_by == mine)
+                        .values(claimed_until=None, claimed_by=None).execution_options(synchronize_session=False))
+        log.warning("another sender holds part of %s multicast(s); left for later", len(split))
     return [row for row in rows if row.multicast_key not in split]
 
 
 def _allowed_now(session: Session, rows: list[Outbox]) -> list[Outbox]:
     """The claimed pushes whose recipient may still receive them; the others are withdrawn."""
     checked = [row for row in rows if row.purpose not in ANSWERS]
-    allowed = dict(zip((row.id for row in checked),
-                       access.may_receive_all(session, [(row.to, row.case_id) for row in checked])))
-    for row in rows:
-        if not allowed.get(row.id, True):
-            row.status, row.claimed_until, row.last_error = "withdrawn", None, "the recipient lost access"
-            log.info("outbox %s (%s) withdrawn: its recipient lost access", row.id, row.purpose)
-    return [row for row in rows if row.status == "pending"]
+    allowed = access.may_receive_all(session, [(row.to, row.case_id) for row in checked]) if checked else []
+    gone = {row.id for row, ok in zip(checked, allowed) if not ok}
+    if gone:
+        session.execute(update(Outbox).where(Outbox.id.in_(gone))
+                        .values(status="withdrawn", claimed_until=None, last_error="the recipient lost access")
+                        .execution_options(synchronize_session=False))
+        log.info("outbox %s withdrawn: the recipient lost access", ", ".join(map(str, sorted(gone))))
+    return [row for row in rows if row.id not in gone]
 
 
 def _within_budget(session: Session, rows: list[Outbox], now: datetime, reserve: int) -> list[Outbox]:
     """The claimed pushes the budget allows now; the others are held (quota used up, or under the reserve)."""
     reasons = {purpose: budget.hold_reason(session, purpose, now, reserve) for purpose in {row.purpose for row in rows}}
-    for row in rows:
-        if reasons[row.purpose] is not None:
-            row.held, row.claimed_until, row.claimed_by = reasons[row.purpose], None, None
-            row.next_attempt_at = now + budget.HOLD_RECHECK
-            log.info("outbox %s (%s) held: %s", row.id, row.purpose,
-                     "quota used up" if row.held == "quota" else "push reserve")
+    for reason in set(reasons.values()) - {None}:
+        held = [row.id for row in rows if reasons[row.purpose] == reason]
+        session.execute(update(Outbox).where(Outbox.id.in_(held))
+                        .values(held=reason, claimed_until=None, claimed_by=None,
+                                next_attempt_at=now + budget.HOLD_RECHECK).execution_options(synchronize_session=False))
+        log.info("outbox %s held: %s", ", ".join(map(str, held)), "quota used up" if reason == "quota" else "push reserve")
     return [row for row in rows if reasons[row.purpose] is None]
 
 
