@@ -351,7 +351,7 @@ def _send_pushes(db: Database, gateway: LineGateway, now: Callable[[], datetime]
     sent = [row.id for group, result in results if result.ok for row in group]
     at = now()
     with db.session() as session:
-        _mark_sent_in(session, sent, at)
+        _mark_sent_in(session, sent, at, all_pushes=True)
         for group, result in results:
             for row in group if not result.ok else ():
                 _record_failure(session, row.id, result, at, max_attempts)
@@ -467,19 +467,21 @@ def _mark_sent(db: Database, ids: list[int], now: datetime, pushed: bool = True)
         session.commit()
 
 
-def _mark_sent_in(session: Session, ids: list[int], now: datetime, pushed: bool = True) -> None:
+def _mark_sent_in(session: Session, ids: list[int], now: datetime, pushed: bool = True,
+                  all_pushes: bool = False) -> None:
+    """`_mark_sent` in the caller's transaction; `all_pushes`: every row went by push (or multicast)."""
     if not ids:
         return
-    session.execute(update(Outbox).where(Outbox.id.in_(ids))
-                    .values(status="sent", sent_at=now, attempts=Outbox.attempts + 1, claimed_until=None,
+    table = Outbox.__table__  # plain SQL statements: the ORM has nothing to keep in step here
+    session.execute(update(table).where(table.c.id.in_(ids))
+                    .values(status="sent", sent_at=now, attempts=table.c.attempts + 1, claimed_until=None,
                             claimed_by=None, held=None,
-                            pushes=case((Outbox.kind == "push", 1), else_=0) if pushed else 0)
-                    .execution_options(synchronize_session=False))
+                            pushes=(1 if all_pushes else case((table.c.kind == "push", 1), else_=0)) if pushed else 0))
     if pushed:  # one statement: the budget row gains the pushes among them
-        session.execute(update(PushBudget).where(PushBudget.id == 1).values(
-            consumed=PushBudget.consumed + select(func.count()).select_from(Outbox)
-            .where(Outbox.id.in_(ids), Outbox.kind == "push").scalar_subquery())
-            .execution_options(synchronize_session=False))
+        budget_row = PushBudget.__table__
+        added = len(ids) if all_pushes else (select(func.count()).select_from(table)
+                                             .where(table.c.id.in_(ids), table.c.kind == "push").scalar_subquery())
+        session.execute(update(budget_row).where(budget_row.c.id == 1).values(consumed=budget_row.c.consumed + added))
 
 
 def _unclaimed(now: datetime):
