@@ -2,9 +2,11 @@
 
 Before every try the recipient's access is checked again (`core.access.may_receive`): a message
 to someone who lost access since it was stored is withdrawn, never sent. Replies go first, by the
-event worker; pushes go apart from the event order (`send_pool`). A reply's push fallback uses
-the retry key fixed when the reply was stored, and a reply whose try may have reached LINE is
-settled with its own token before any push (see `_reply_fallback`).
+event worker; pushes go apart from the event order (`send_pool`), the same messages queued for
+several users as one multicast (`multicast`), and the sends of a request or a chunk are recorded
+in one commit. A reply's push fallback uses the retry key fixed when the reply was stored, and a
+reply whose try may have reached LINE is settled with its own token before any push (see
+`_reply_failed`).
 """
 from __future__ import annotations
 
