@@ -86,6 +86,7 @@ def main(argv=None) -> int:
     started = worker.start(services)  # the event worker and the periodic jobs (outbox retries)
     waits: list[float] = []
     line.time_out_share("/v2/bot/message/push", args.share, args.delay, seed=1)  # retries too: a bad day
+    line.time_out_share("/v2/bot/message/multicast", args.share, args.delay, seed=2)  # a case's alert to several
     for principals in rounds:
         tapped, go = {}, threading.Barrier(len(principals))
 
@@ -111,7 +112,7 @@ def main(argv=None) -> int:
         sum(m.get("type") == "flex" for m in line.messages_to(o.user_id)) >= total_cases for o in officers), 300)
     per_officer = [Counter(m["altText"] for m in line.messages_to(o.user_id) if m.get("type") == "flex")
                    for o in officers]
-    pushes = [r for r in line.requests if r["path"] == "/v2/bot/message/push"]
+    pushes = [r for r in line.requests if r["path"] in ("/v2/bot/message/push", "/v2/bot/message/multicast")]
     statuses = Counter(row.status for row in services.db.session().__enter__().scalars(select(Outbox)))
     started.stop()
     print(f"{total_cases} confirmations ({args.rounds} rounds of {args.principals} together), "
@@ -121,7 +122,7 @@ def main(argv=None) -> int:
           f"max {max(waits):.3f} s; answered {len(waits)}/{total_cases}")
     once = all(len(c) == total_cases and set(c.values()) == {1} for c in per_officer)
     print(f"alerts: {sum(sum(c.values()) for c in per_officer)} delivered for {total_cases * args.officers} expected, "
-          f"each exactly once: {once}; push requests {len(pushes)}; outbox {dict(statuses)}")
+          f"each exactly once: {once}; push and multicast requests {len(pushes)}; outbox {dict(statuses)}")
     line.stop()
     return 0 if delivered and once and len(waits) == total_cases else 1
 

@@ -247,7 +247,7 @@ def play(args) -> dict:
     for case_id, purpose, count in pushed:
         by_kind[KINDS.get(purpose, "other")] += count
         by_case[case_id] += count
-    requests = sum(r["path"] == "/v2/bot/message/push" for r in line.requests)
+    requests = sum(r["path"] in ("/v2/bot/message/push", "/v2/bot/message/multicast") for r in line.requests)
     return {"cases": len(case_ids), "total": sum(by_kind.values()), "by_kind": dict(by_kind),
             "per_case": sorted(by_case[c] for c in case_ids), "push_requests": requests,
             "to_principals": to_principals,

@@ -912,7 +912,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--web-workers", type=int, default=4, help="with --server gunicorn: WEB_WORKERS (default 4)")
     parser.add_argument("--confirm-burst", action="store_true",
                         help="--concurrency principals fill the form, then all tap ยืนยัน at once; prints the time "
-                             "until the last officer alert and checks numbers and alerts")
+                             "until the last officer alert and checks numbers and alerts. With --drain: only the "
+                             "confirmations are drained, their alerts sent in the drain's thread (CPU per "
+                             "confirmation with its alerts)")
     parser.add_argument("--wait-for-reply", action="store_true",
                         help="each principal waits for the bot's reply before sending the next event, as "
                              "people do (the bare endpoint is still driven without waiting)")
@@ -1049,7 +1051,7 @@ def run(args, platform: FakeLinePlatform, server: ServerHandle, ledger: Ledger, 
     officers = set(officer_ids)
     deliveries = platform.deliveries
     to_principals = Counter(d.kind for d in deliveries if d.to in principals)
-    alerts = sum(1 for d in deliveries if d.to in officers and d.kind == "push")
+    alerts = sum(1 for d in deliveries if d.to in officers and d.kind != "reply")  # pushes and multicasts
     from bot.core.texts import say
 
     sorry = say("internal_error")
@@ -1152,7 +1154,7 @@ def confirm_burst(args, platform: FakeLinePlatform, server, ledger: Ledger) -> i
                 replied[record.to].release()
             elif any((m.get("text") or "").startswith("ได้รับรายงานแล้ว") for m in record.messages):
                 filed_at.setdefault(record.to, time.perf_counter())
-        elif record.to in officers and record.kind == "push":
+        elif record.to in officers and record.kind != "reply":  # a multicast's delivery to each officer
             what = " ".join(str(m.get("altText") or m.get("text") or "") for m in record.messages)
             to_officers.append((time.perf_counter(), record.to, what))
 
@@ -1235,12 +1237,23 @@ def confirm_burst(args, platform: FakeLinePlatform, server, ledger: Ledger) -> i
     return 0 if ok else 1
 
 
+class _InlineSends:
+    """A send pool that runs each job at once in the calling thread (--drain --confirm-burst)."""
+
+    def submit(self, chats, key, job) -> None:
+        job()
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        return True
+
+
 def drain_cpu(args, platform: FakeLinePlatform, settings: Settings, profile_path: str | None) -> int:
     """--drain: the CPU the event worker's thread spends per event, for a drain of stored events.
 
     The webhooks go through Flask's test client (stored only); then one `worker.drain` handles
     them all here, replies included. Pushes (alerts) go to the send pool's threads and are not
-    counted: the figure is what bounds one worker's throughput.
+    counted: the figure is what bounds one worker's throughput. With --confirm-burst the forms are
+    filled first and only the confirmations are drained, with the alerts sent in the same thread.
     """
     from app import create_app
     from handlers import worker
@@ -1272,6 +1285,13 @@ def drain_cpu(args, platform: FakeLinePlatform, settings: Settings, profile_path
     store(warm)
     worker.drain(services)  # imports, templates, connections
     services.sends.wait_idle(60)
+    if args.confirm_burst:  # every form filled (untimed), then only the confirmations are drained
+        forms = {uid: report_steps(i * 7, first_time=True) for i, uid in enumerate(plans)}
+        store({uid: steps[:-1] for uid, steps in forms.items()})
+        worker.drain(services)
+        services.sends.wait_idle(120)
+        plans = {uid: steps[-1:] for uid, steps in forms.items()}
+        services.sends = _InlineSends()  # the alerts are sent in the drain's thread: counted with it
     stored = store(plans)
     statements: Counter = Counter()
     me = threading.get_ident()

@@ -123,18 +123,27 @@ class Services:
         return outbox.send_queued(self.db, self.gateway, self.now, rows, self.settings.outbox_max_attempts,
                                   later=self.send_later, reserve=self.settings.push_reserve)
 
-    def send_later(self, rows: list[tuple[int, str]]) -> None:
-        """Hand (outbox id, chat) pairs to the send pool: sent concurrently, in order per chat."""
+    def send_later(self, requests) -> None:
+        """Hand pushes just queued by this process, as the requests they go in (lists of outbox rows), to
+        the send pool: sent concurrently, in order per chat, with no claiming transaction (`outbox.send_fresh`)."""
         from bot.line import outbox
 
-        for row_id, chat in rows:
-            self.sends.submit(chat, f"outbox:{row_id}", lambda row_id=row_id: outbox.send_one(
-                self.db, self.gateway, self.now, row_id, self.settings.outbox_max_attempts, self.settings.push_reserve))
+        for rows in requests:
+            self.sends.submit(tuple(row.to for row in rows), f"outbox:{rows[0].id}", lambda rows=rows: outbox.send_fresh(
+                self.db, self.gateway, self.now, rows, self.settings.outbox_max_attempts, self.settings.push_reserve))
+
+    def send_ids_later(self, units) -> None:
+        """Hand stored rows, (outbox ids, chats) per request, to the send pool; each is claimed before it goes."""
+        from bot.line import outbox
+
+        for ids, chats in units:
+            self.sends.submit(chats, f"outbox:{ids[0]}", lambda ids=ids: outbox.send_due(
+                self.db, self.gateway, self.now, ids, self.settings.outbox_max_attempts, self.settings.push_reserve))
 
     def reclaim_dead_claims(self) -> int:
         """At start: send at once what a stopped predecessor had claimed (not after its claims run out)."""
         from bot.line import outbox
 
         taken = outbox.reclaim_dead(self.db, self.now())
-        self.send_later(taken)
-        return len(taken)
+        self.send_ids_later(taken)
+        return sum(len(ids) for ids, _chats in taken)

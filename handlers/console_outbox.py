@@ -64,6 +64,6 @@ def retry(row_id: int):
                         detail={"outbox_id": row_id, "purpose": row.purpose}))
         db.commit()
         chat = row.to
-    svc.send_later([(row_id, chat)])
+    svc.send_ids_later([([row_id], (chat,))])
     flash(say("console_message_requeued", row_id=row_id))
     return redirect(url_for("console_outbox.troubled"))

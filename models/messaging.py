@@ -89,7 +89,8 @@ class Outbox(Base):
 
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),
-                      Index("ix_outbox_pending", "id", **partial("status = 'pending'")))  # due rows among millions sent
+                      Index("ix_outbox_pending", "id", **partial("status = 'pending'")),  # due rows among millions sent
+                      Index("ix_outbox_multicast_pending", "multicast_key", **partial("status = 'pending'")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))  # "reply" or "push"; "console": shown there instead
@@ -121,6 +122,9 @@ class Outbox(Base):
     # Offered to its officer's open web console until then (CONSOLE_PUSH_GRACE_SECONDS); pushed after
     # that unless the console showed it first (then kind "console", status "sent", pushes 0).
     console_until: Mapped[datetime | None]
+    # Rows of one unit of work with the same messages for several users share this key: they go as
+    # one LINE multicast, always all the pending ones together, with this as its X-Line-Retry-Key.
+    multicast_key: Mapped[str | None] = mapped_column(String(36))
 
 
 class PushBudget(Base):

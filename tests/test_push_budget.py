@@ -19,8 +19,9 @@ def quota_reads(line) -> int:
     return sum(r["path"].startswith("/v2/bot/message/quota") for r in line.requests)
 
 
-def push_requests(line) -> int:
-    return sum(r["path"] == "/v2/bot/message/push" for r in line.requests)
+def sending_requests(line) -> int:
+    """Pushes and multicasts asked of LINE (a multicast is one request for all its recipients)."""
+    return sum(r["path"] in ("/v2/bot/message/push", "/v2/bot/message/multicast") for r in line.requests)
 
 
 def health(services):
@@ -102,21 +103,25 @@ def test_a_used_up_quota_is_recognised_held_not_retried_listed_and_reported(app,
     boss = add_officer(services, line, "นายหัวหน้า ทดสอบ", "081-000-0100", role="supervisor")
     line.set_push_quota(2)
     file_report(line.user())
-    counts = {p: len(line.pushes_to(p.user_id)) for p in (first, second, boss)}  # sent in parallel
-    assert sorted(counts.values()) == [0, 1, 1]
-    unlucky = next(p for p, n in counts.items() if n == 0)
-    assert push_requests(line) == 3
+    # One multicast to the three: LINE refuses it whole (two pushes left, three wanted), all three wait.
+    assert [len(line.pushes_to(p.user_id)) for p in (first, second, boss)] == [0, 0, 0]
+    assert sending_requests(line) == 1
     assert any(r.status == 429 for r in line.rejections)
 
     for _ in range(5):  # no retry storm: held pushes are not tried against LINE again
         clock.advance(minutes=3)
         services.send_outbox()
-    assert push_requests(line) == 3
+    assert sending_requests(line) == 1
     shown = client.get("/healthz").get_json()["push_quota"]
-    assert shown["used_up"] is True and shown["held"] == 1
+    assert shown["used_up"] is True and shown["held"] == 3
     scraped = client.get("/metrics").get_data(as_text=True)
-    assert "ccpc_pushes_held 1.0" in scraped and "ccpc_push_quota_remaining" not in scraped  # not read yet
+    assert "ccpc_pushes_held 3.0" in scraped and "ccpc_push_quota_remaining" not in scraped  # not read yet
 
+    push_budget.check(services)  # LINE still shows two left: the three go one by one, two fit
+    services.send_outbox()
+    counts = {p: len(line.pushes_to(p.user_id)) for p in (first, second, boss)}
+    assert sorted(counts.values()) == [0, 1, 1] and sending_requests(line) == 4
+    unlucky = next(p for p, n in counts.items() if n == 0)
     push_budget.check(services)  # the supervisors' notice waits too, for a reply token
     services.send_outbox()
     assert "ccpc_push_quota_remaining 0.0" in client.get("/metrics").get_data(as_text=True)
@@ -124,7 +129,7 @@ def test_a_used_up_quota_is_recognised_held_not_retried_listed_and_reported(app,
     assert any("โควตาข้อความ LINE เดือนนี้หมดแล้ว" in t for t in boss.texts())
     boss.says("โควตา")
     assert f"แจ้งเรื่องใหม่ 0001/2569 ถึง {unlucky.display_name}" in boss.last_text() or unlucky is boss
-    assert push_requests(line) == 3
+    assert sending_requests(line) == 4
 
     line.set_push_quota(1000)  # the office bought more: the next reading releases what waited
     push_budget.check(services)
@@ -132,19 +137,19 @@ def test_a_used_up_quota_is_recognised_held_not_retried_listed_and_reported(app,
     assert health(services)["held"] == 0 and health(services)["used_up"] is False
 
 
-def test_a_held_alert_rides_its_officers_next_reply(app, services, line, clock):
+def test_held_alerts_ride_their_officers_next_replies(app, services, line, clock):
     first = add_officer(services, line, "นางสาวหนึ่ง ทดสอบ", "081-000-0001")
     second = add_officer(services, line, "นายสอง ทดสอบ", "081-000-0002")
     line.set_push_quota(1)
     file_report(line.user())
-    unlucky = first if not line.pushes_to(first.user_id) else second  # the two alerts went in parallel
-    assert len(line.pushes_to(unlucky.user_id)) == 0
-    unlucky.says("เรื่องค้าง")
-    reply = [d for d in line.deliveries if d.to == unlucky.user_id][-1]
-    assert reply.kind == "reply" and reply.messages[0]["type"] == "flex" and "0001/2569" in reply.messages[0]["altText"]
-    assert "เรื่องค้าง 1 เรื่อง" in reply.messages[-1]["text"]
-    with services.db.session() as session:
-        assert budget.held_count(session) == 0
+    assert line.pushes_to(first.user_id) == line.pushes_to(second.user_id) == []  # the multicast wanted two
+    for officer, still_held in ((first, 1), (second, 0)):
+        officer.says("เรื่องค้าง")
+        reply = [d for d in line.deliveries if d.to == officer.user_id][-1]
+        assert reply.kind == "reply" and reply.messages[0]["type"] == "flex" and "0001/2569" in reply.messages[0]["altText"]
+        assert "เรื่องค้าง 1 เรื่อง" in reply.messages[-1]["text"]
+        with services.db.session() as session:
+            assert budget.held_count(session) == still_held
 
 
 def test_under_the_reserve_only_alerts_are_pushed_and_the_rest_waits_for_a_reply(tuned, line, clock):

@@ -44,6 +44,21 @@ def may_receive(session: Session, to: str, case_id: int | None) -> bool:
     return group_active is None or bool(group_active)
 
 
+def may_receive_all(session: Session, wanted: list[tuple[str, int | None]]) -> list[bool]:
+    """`may_receive` for several (chat, case id) at once, in at most three queries (a multicast's recipients)."""
+    case_ids = {case_id for _to, case_id in wanted if case_id is not None}
+    chats = {to for to, _case_id in wanted}
+    reporters = dict(session.execute(select(Case.id, Case.reporter_line_user_id)
+                                     .where(Case.id.in_(case_ids))).all()) if case_ids else {}
+    officers = dict(session.execute(select(Officer.line_user_id, Officer.active)
+                                    .where(Officer.line_user_id.in_(chats))).all())
+    others = chats - officers.keys()
+    groups = dict(session.execute(select(LineGroup.group_id, LineGroup.active)
+                                  .where(LineGroup.group_id.in_(others))).all()) if others else {}
+    return [reporters.get(case_id) == to or bool(officers.get(to, groups.get(to, True)))
+            for to, case_id in wanted]
+
+
 def holder_may_open(session: Session, holder: str, case_id: int | None) -> bool:
     """Whether the holder a link was issued to may still open it (a document or photo of `case_id`)."""
     if not HOLDER.match(holder or ""):

@@ -212,7 +212,8 @@ class FakeLinePlatform(EventBuilder, MessagingApiEndpoints):
 
     def hold_next(self, path_prefix: str, times: int = 1, done: bool = False,
                   chat: str | None = None) -> threading.Event:
-        """Hold the next `times` requests under `path_prefix` (for `chat` only, if given) until the returned event is set.
+        """Hold the next `times` requests under `path_prefix` (for `chat` only, if given: a multicast
+        including it too) until the returned event is set.
 
         With `done` each is carried out at once and only its answer waits (LINE accepted it, the
         answer is on its way); otherwise it is carried out when released. Held at most a minute.
@@ -242,7 +243,8 @@ class FakeLinePlatform(EventBuilder, MessagingApiEndpoints):
         with self._lock:
             for failure in self._failures:
                 if (_matches(path, failure.prefix) and failure.times > 0
-                        and (failure.chat is None or failure.chat == to)):
+                        and (failure.chat is None or failure.chat == to
+                             or (isinstance(to, list) and failure.chat in to))):
                     failure.times -= 1
                     return failure
             for slow in self._slow:

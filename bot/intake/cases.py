@@ -114,14 +114,18 @@ def alert_officers(session: Session, case: Case, now: datetime, settings, purpos
                    lead: str | None = None, images: bool = True) -> int:
     """Queue the case's alert (with the photos already fetched) for the officers on duty (or all; an urgent
     case: everyone, and supervisors are told at once)."""
-    officers = duty.alert_recipients(session, case, now)
+    on_duty_now = duty.on_duty(session, now)
+    officers = duty.alert_recipients(session, case, now, on_duty_now)
     stored = [p for p in case.photos if p.status == "stored"] if images else []
-    on_duty = duty.names(duty.on_duty(session, now))
+    on_duty = duty.names(on_duty_now)
+    alerts: dict[str | None, dict] = {}  # by lead: the same alert for everyone (one multicast), built once
     for officer in officers:  # each officer's photo links are their own (core.access)
         first = lead or (say("urgent_supervisor_lead") if case.urgent and officer.role == "supervisor" else None)
         pictures = photos.image_messages(settings, stored, now, access.officer_holder(officer))
-        alert = officer_alert(case, first, take_minutes(case, settings) if case.urgent else None, on_duty=on_duty)
-        outbox.enqueue_push(session, officer.line_user_id, [alert, *pictures], now,
+        if first not in alerts:
+            alerts[first] = officer_alert(case, first, take_minutes(case, settings) if case.urgent else None,
+                                          on_duty=on_duty)
+        outbox.enqueue_push(session, officer.line_user_id, [alerts[first], *pictures], now,
                             purpose=purpose, case_id=case.id)
     for photo in stored[:4] if settings.shows_photos else []:  # the ones the alert shows (image_messages' limit)
         photo.announced = True

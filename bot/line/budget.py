@@ -36,6 +36,9 @@ KINDS = {
 BATCHED = frozenset({"reporter_wrote", "relay_to_reporter", "photo", "relay_photo_to_reporter", "case_taken",
                      "state_changed", "handover", "reminder", "still_waiting", "fund_requested",
                      "photo_problem", "delivery_failed"})
+# A case's alerts to the officers go as one multicast of identical messages: they carry nothing else
+# (any other push that goes to a person takes along what waits for them, see `outbox`).
+CARRIES_NOTHING = frozenset({"case_alert", "case_urgent", "case_details"})
 # A batch whose first message is one of these waits this many times PUSH_COALESCE_SECONDS at first:
 # an officer who takes a case writes to the principal within a minute or so, and "taken" goes with it.
 FIRST_WAIT = {"case_taken": 3, "handover": 3}

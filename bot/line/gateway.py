@@ -9,6 +9,7 @@ from linebot.v3.messaging import (
     Configuration,
     MessagingApi,
     MessagingApiBlob,
+    MulticastRequest,
     PushMessageRequest,
     ReplyMessageRequest,
     RichMenuRequest,
@@ -65,6 +66,13 @@ class LineGateway:
         request = PushMessageRequest.from_dict({"to": to, "messages": messages})
         return self._call(
             lambda: self._require(self._api).push_message(request, x_line_retry_key=retry_key, _request_timeout=self.timeout)
+        )
+
+    def multicast(self, to: list[str], messages: list[dict], retry_key: str) -> SendResult:
+        """Push the same messages to up to 500 users in one request (LINE counts one push per user)."""
+        request = MulticastRequest.from_dict({"to": to, "messages": messages})
+        return self._call(
+            lambda: self._require(self._api).multicast(request, x_line_retry_key=retry_key, _request_timeout=self.timeout)
         )
 
     def quota(self) -> tuple[SendResult, int | None, int | None]:

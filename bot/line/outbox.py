@@ -2,9 +2,11 @@
 
 Before every try the recipient's access is checked again (`core.access.may_receive`): a message
 to someone who lost access since it was stored is withdrawn, never sent. Replies go first, by the
-event worker; pushes go apart from the event order (`send_pool`). A reply's push fallback uses
-the retry key fixed when the reply was stored, and a reply whose try may have reached LINE is
-settled with its own token before any push (see `_reply_fallback`).
+event worker; pushes go apart from the event order (`send_pool`), the same messages queued for
+several users as one multicast (`multicast`), and the sends of a request or a chunk are recorded
+in one commit. A reply's push fallback uses the retry key fixed when the reply was stored, and a
+reply whose try may have reached LINE is settled with its own token before any push (see
+`_reply_failed`).
 """
 from __future__ import annotations
 
@@ -13,12 +15,12 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
-from sqlalchemy import case, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from bot.core import access
 from bot.core.db import Database
-from bot.line import budget, console_delivery
+from bot.line import budget, console_delivery, multicast
 from bot.line import limits as line_limits
 from bot.line.gateway import LineGateway, SendResult
 from bot.line.outbox_claims import is_dead, sender_id
@@ -37,7 +39,8 @@ MAX_BACKOFF = timedelta(minutes=30)
 REPLY_TOKEN_SURELY_VALID = timedelta(seconds=50)
 
 ANSWERS = ("reply", "reply_overflow")  # purposes of the answers to what a person just wrote
-Later = Callable[[list[tuple[int, str]]], None]  # hands (row id, chat) pairs to the send pool
+Later = Callable[[list[list[Outbox]]], None]  # hands the requests to make (their rows) to the send pool
+PUSH_CHUNK = 20  # pushes claimed, sent and recorded together by `send_due`: sent well within CLAIM_SECONDS
 
 
 def enqueue_reply(session: Session, to: str, reply_token: str, messages: list[dict], now: datetime,
@@ -55,11 +58,12 @@ def enqueue_push(session: Session, to: str, messages: list[dict], now: datetime,
 
 
 def _enqueue(session, kind, to, messages, now, **fields) -> Outbox:
-    line_limits.check(messages)
     if kind == "push" and (grace := console_delivery.grace_for(session, to, fields["purpose"], fields.get("case_id"), now)):
+        line_limits.check(messages)
         return _enqueue_for_console(session, to, messages, now, grace, fields)
     wait = session.info.get(_BATCH_SECONDS, 0) if kind == "push" else 0
     if wait and budget.batched(session, fields["purpose"], fields.get("case_id")):
+        line_limits.check(messages)
         alone = budget.longest_wait(fields["purpose"])
         if alone is not None:
             return _enqueue_waiting(session, to, messages, now, alone, fields)
@@ -68,10 +72,14 @@ def _enqueue(session, kind, to, messages, now, **fields) -> Outbox:
     row = Outbox(kind=kind, to=to, messages=messages, retry_key=str(uuid.uuid4()), status="pending",
                  attempts=0, next_attempt_at=now, created_at=now, claimed_until=claimed_until,
                  claimed_by=sender_id() if claimed_until else None, **fields)
-    session.add(row)
-    session.flush()
+    if not multicast.join_identical(session.info, row):  # joined: the same messages were checked already
+        line_limits.check(messages)
+    session.add(row)  # inserted with the others at the next flush (one statement for a case's alerts)
     session.info.setdefault("queued_outbox", []).append(row)
-    _attach_waiting(session, row, now)
+    if kind == "reply" or fields["purpose"] not in budget.CARRIES_NOTHING:  # not a case's alert (a multicast)
+        session.flush()
+        if _attach_waiting(session, row, now):
+            multicast.leave_group(session.info, row)
     return row
 
 
@@ -125,11 +133,14 @@ def _enqueue_batched(session: Session, to: str, messages: list[dict], now: datet
         carrier.next_attempt_at = min(now + timedelta(seconds=wait),
                                       carrier.created_at + timedelta(seconds=max(wait * BATCH_WAIT_MAX, first_wait)))
         carrier.failure_notice_to = carrier.failure_notice_to or row.failure_notice_to
+        multicast.leave_group(session.info, carrier)
         row.status, row.merged_into = "merged", carrier.id
+    else:
+        multicast.join_identical(session.info, row)
     session.add(row)
     session.flush()
-    if carrier is None:  # a new batch takes along what waits alone for this person
-        _attach_waiting(session, row, now, alone_only=True)
+    if carrier is None and _attach_waiting(session, row, now, alone_only=True):  # it takes along what waits alone
+        multicast.leave_group(session.info, row)
     return row
 
 
@@ -152,11 +163,11 @@ def _lock_open(session: Session, row_id: int, now: datetime) -> bool:
                 .rowcount)
 
 
-def _attach_waiting(session: Session, reply: Outbox, now: datetime, alone_only: bool = False) -> None:
+def _attach_waiting(session: Session, reply: Outbox, now: datetime, alone_only: bool = False) -> bool:
     """Put pushes still waiting for this person (batched, riding, or held for the budget) into a message
     that goes to them anyway: a reply (free) or a push (one push instead of several).
 
-    `alone_only`: only those that wait alone (`budget.longest_wait`), for a new batch.
+    `alone_only`: only those that wait alone (`budget.longest_wait`), for a new batch. True if it took any.
     """
     query = select(Outbox).where(Outbox.to == reply.to, Outbox.id != reply.id, *_open_push(now))
     if alone_only:
@@ -175,6 +186,7 @@ def _attach_waiting(session: Session, reply: Outbox, now: datetime, alone_only: 
     if taken:
         reply.messages = [*taken, *reply.messages]
         session.flush()
+    return bool(taken)
 
 
 def withdraw_for_case(session: Session, case_id: int, purpose: str, why: str) -> int:
@@ -234,11 +246,20 @@ def due_ids(db: Database, now: datetime, limit: int = 100) -> list[int]:
 
 def send_due(db: Database, gateway: LineGateway, now: Callable[[], datetime],
              ids: Iterable[int] | None = None, max_attempts: int = 8, reserve: int = 0) -> int:
-    """Send the given rows (or every due row), claiming each first; returns how many were delivered."""
+    """Send the given rows (or every due row); returns how many were delivered.
+
+    Pushes go a chunk at a time: claimed in one transaction, sent (identical ones as one
+    multicast), recorded in one commit. Replies (being retried) go one by one (`send_one`).
+    """
     if not gateway.configured:
         return 0
-    return sum(send_one(db, gateway, now, row_id, max_attempts, reserve)
-               for row_id in (due_ids(db, now()) if ids is None else ids))
+    ids = due_ids(db, now()) if ids is None else list(ids)
+    delivered = 0
+    for start in range(0, len(ids), PUSH_CHUNK):
+        rows, replies = _take_pushes(db, ids[start:start + PUSH_CHUNK], now(), reserve)
+        delivered += sum(send_one(db, gateway, now, row_id, max_attempts, reserve) for row_id in replies)
+        delivered += _send_pushes(db, gateway, now, rows, max_attempts)
+    return delivered
 
 
 def send_one(db: Database, gateway: LineGateway, now: Callable[[], datetime], row_id: int,
@@ -272,11 +293,12 @@ def send_queued(db: Database, gateway: LineGateway, now: Callable[[], datetime],
     """Send rows this process has just queued and committed, claimed by it (`queued`).
 
     Replies answer what the person just wrote, so their access was decided then; every push's
-    recipient is checked again when it is sent (`send_one`), so no reading back is needed here.
+    recipient is checked again when it is sent (`send_fresh`), so no reading back is needed here.
+    `later` gets the pushes as the requests they go in (`multicast.groups`).
     """
     if not rows or not gateway.configured:
         return 0
-    pushes = [(row.id, row.to) for row in rows if row.kind != "reply"]
+    pushes = multicast.groups(row for row in rows if row.kind != "reply")
     delivered = []
     for row in (r for r in rows if r.kind == "reply"):
         result = gateway.reply(row.reply_token, row.messages)
@@ -284,12 +306,130 @@ def send_queued(db: Database, gateway: LineGateway, now: Callable[[], datetime],
         if meaning == "delivered":
             delivered.append(row.id)
         elif meaning == "push":  # in the pool too: a push may be slow, the next person's reply must not wait
-            pushes.append((row.id, row.to))
+            row.kind, row.reply_token = "push", None  # as _reply_failed stored it; still claimed by this process
+            pushes.append([row])
     _mark_sent(db, delivered, now(), pushed=False)
     if later is not None:
         later(pushes)
         return len(delivered)
-    return len(delivered) + sum(send_one(db, gateway, now, row_id, max_attempts, reserve) for row_id, _ in pushes)
+    return len(delivered) + send_fresh(db, gateway, now, [row for group in pushes for row in group], max_attempts,
+                                       reserve)
+
+
+def send_fresh(db: Database, gateway: LineGateway, now: Callable[[], datetime], rows: list[Outbox],
+               max_attempts: int = 8, reserve: int = 0) -> int:
+    """Send pushes this process queued and still holds (claimed when stored): no claiming transaction.
+
+    One read checks that the claims are still this process's, the recipients' access and the
+    budget (withdrawing or holding what must not go); the sends are recorded in one commit.
+    Returns how many were delivered.
+    """
+    if not rows or not gateway.configured:
+        return 0
+    at = now()
+    with db.session() as session:
+        ours = set(session.scalars(select(Outbox.id).where(
+            Outbox.id.in_([row.id for row in rows]), Outbox.status == "pending", Outbox.kind == "push",
+            Outbox.claimed_by == sender_id(), Outbox.claimed_until >= at)))
+        rows = [row for group in multicast.groups(rows) if all(row.id in ours for row in group) for row in group]
+        rows = _within_budget(session, _allowed_now(session, rows), at, reserve)
+        session.commit()
+    return _send_pushes(db, gateway, now, rows, max_attempts)
+
+
+def _take_pushes(db: Database, ids: list[int], now: datetime, reserve: int) -> tuple[list[Outbox], list[int]]:
+    """Claim the due pushes among `ids` (with every pending row of their multicasts), in one transaction.
+
+    Those whose recipient lost access are withdrawn and those the budget does not allow now are
+    held, in the same transaction. Returns the pushes to send, and the replies among `ids` (sent
+    one by one: a reply may turn into a push).
+    """
+    mine = sender_id()
+    with db.session() as session:
+        other = aliased(Outbox)
+        keys = select(other.multicast_key).where(other.id.in_(ids), other.multicast_key.is_not(None),
+                                                 other.status == "pending", other.next_attempt_at <= now)
+        rows = list(session.scalars(
+            update(Outbox)
+            .where(Outbox.status == "pending", Outbox.kind == "push", or_(_unclaimed(now), Outbox.claimed_by == mine),
+                   or_(and_(Outbox.id.in_(ids), Outbox.next_attempt_at <= now), Outbox.multicast_key.in_(keys)))
+            .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS), claimed_by=mine)
+            .returning(Outbox), execution_options={"populate_existing": True}))
+        rows = _whole_groups(session, sorted(rows, key=lambda row: row.id), mine)
+        rows = _allowed_now(session, rows)
+        rows = _within_budget(session, rows, now, reserve)
+        rest = set(ids) - {row.id for row in rows}
+        replies = list(session.scalars(select(Outbox.id).where(
+            Outbox.id.in_(rest), Outbox.kind == "reply", Outbox.status == "pending").order_by(Outbox.id))) if rest else []
+        session.commit()
+        return rows, replies
+
+
+def _whole_groups(session: Session, rows: list[Outbox], mine: str) -> list[Outbox]:
+    """Leave out (and let go) a multicast of which another sender holds some rows: a part sent with
+    the group's retry key would make LINE answer 409 for the rest. (The rows of a key are claimed
+    together, so this does not happen; the check keeps it so.)"""
+    keys = {row.multicast_key for row in rows if row.multicast_key}
+    if not keys:
+        return rows
+    split = set(session.scalars(select(Outbox.multicast_key).where(
+        Outbox.multicast_key.in_(keys), Outbox.status == "pending",
+        or_(Outbox.claimed_by.is_(None), Outbox.claimed_by != mine)).distinct()))
+    if split:
+        session.execute(update(Outbox).where(Outbox.multicast_key.in_(split), Outbox.claimed_by == mine)
+                        .values(claimed_until=None, claimed_by=None).execution_options(synchronize_session=False))
+        log.warning("another sender holds part of %s multicast(s); left for later", len(split))
+    return [row for row in rows if row.multicast_key not in split]
+
+
+def _allowed_now(session: Session, rows: list[Outbox]) -> list[Outbox]:
+    """The claimed pushes whose recipient may still receive them; the others are withdrawn."""
+    checked = [row for row in rows if row.purpose not in ANSWERS]
+    allowed = access.may_receive_all(session, [(row.to, row.case_id) for row in checked]) if checked else []
+    gone = {row.id for row, ok in zip(checked, allowed) if not ok}
+    if gone:
+        session.execute(update(Outbox).where(Outbox.id.in_(gone))
+                        .values(status="withdrawn", claimed_until=None, last_error="the recipient lost access")
+                        .execution_options(synchronize_session=False))
+        log.info("outbox %s withdrawn: the recipient lost access", ", ".join(map(str, sorted(gone))))
+    return [row for row in rows if row.id not in gone]
+
+
+def _within_budget(session: Session, rows: list[Outbox], now: datetime, reserve: int) -> list[Outbox]:
+    """The claimed pushes the budget allows now; the others are held (quota used up, or under the reserve)."""
+    reasons = {purpose: budget.hold_reason(session, purpose, now, reserve) for purpose in {row.purpose for row in rows}}
+    for reason in set(reasons.values()) - {None}:
+        held = [row.id for row in rows if reasons[row.purpose] == reason]
+        session.execute(update(Outbox).where(Outbox.id.in_(held))
+                        .values(held=reason, claimed_until=None, claimed_by=None,
+                                next_attempt_at=now + budget.HOLD_RECHECK).execution_options(synchronize_session=False))
+        log.info("outbox %s held: %s", ", ".join(map(str, held)), "quota used up" if reason == "quota" else "push reserve")
+    return [row for row in rows if reasons[row.purpose] is None]
+
+
+def _send_pushes(db: Database, gateway: LineGateway, now: Callable[[], datetime], rows: list[Outbox],
+                 max_attempts: int) -> int:
+    """Send claimed pushes, identical ones as one multicast, and record them all in one commit; returns how many were delivered."""
+    if not rows:
+        return 0
+    results = [(group, _push(gateway, group)) for group in multicast.groups(rows)]
+    sent = [row.id for group, result in results if result.ok for row in group]
+    at = now()
+    with db.session() as session:
+        _mark_sent_in(session, sent, at, all_pushes=True)
+        for group, result in results:
+            for row in group if not result.ok else ():
+                _record_failure(session, row.id, result, at, max_attempts)
+        session.commit()
+    return len(sent)
+
+
+def _push(gateway: LineGateway, group: list[Outbox]) -> SendResult:
+    """One request for a group of rows: a push, or a multicast under the group's retry key."""
+    first = group[0]
+    if first.multicast_key is None:
+        return gateway.push(first.to, first.messages, first.retry_key)
+    return gateway.multicast([row.to for row in group], first.messages, first.multicast_key)
 
 
 def _held_for_budget(db: Database, row: Outbox, now: datetime, reserve: int) -> bool:
@@ -388,17 +528,25 @@ def _mark_sent(db: Database, ids: list[int], now: datetime, pushed: bool = True)
     if not ids:
         return
     with db.session() as session:
-        session.execute(update(Outbox).where(Outbox.id.in_(ids))
-                        .values(status="sent", sent_at=now, attempts=Outbox.attempts + 1, claimed_until=None,
-                                claimed_by=None, held=None,
-                                pushes=case((Outbox.kind == "push", 1), else_=0) if pushed else 0)
-                        .execution_options(synchronize_session=False))
-        if pushed:  # one statement: the budget row gains the pushes among them
-            session.execute(update(PushBudget).where(PushBudget.id == 1).values(
-                consumed=PushBudget.consumed + select(func.count()).select_from(Outbox)
-                .where(Outbox.id.in_(ids), Outbox.kind == "push").scalar_subquery())
-                .execution_options(synchronize_session=False))
+        _mark_sent_in(session, ids, now, pushed)
         session.commit()
+
+
+def _mark_sent_in(session: Session, ids: list[int], now: datetime, pushed: bool = True,
+                  all_pushes: bool = False) -> None:
+    """`_mark_sent` in the caller's transaction; `all_pushes`: every row went by push (or multicast)."""
+    if not ids:
+        return
+    table = Outbox.__table__  # plain SQL statements: the ORM has nothing to keep in step here
+    session.execute(update(table).where(table.c.id.in_(ids))
+                    .values(status="sent", sent_at=now, attempts=table.c.attempts + 1, claimed_until=None,
+                            claimed_by=None, held=None,
+                            pushes=(1 if all_pushes else case((table.c.kind == "push", 1), else_=0)) if pushed else 0))
+    if pushed:  # one statement: the budget row gains the pushes among them
+        budget_row = PushBudget.__table__
+        added = len(ids) if all_pushes else (select(func.count()).select_from(table)
+                                             .where(table.c.id.in_(ids), table.c.kind == "push").scalar_subquery())
+        session.execute(update(budget_row).where(budget_row.c.id == 1).values(consumed=budget_row.c.consumed + added))
 
 
 def _unclaimed(now: datetime):
@@ -418,31 +566,32 @@ def _claim(db: Database, row_id: int, now: datetime) -> Outbox | None:
         return session.get(Outbox, row_id, populate_existing=True) if claimed else None
 
 
-def reclaim_dead(db: Database, now: datetime) -> list[tuple[int, str]]:
+def reclaim_dead(db: Database, now: datetime) -> list[multicast.Unit]:
     """At start: take over the messages held by senders that died (this process's predecessor).
 
-    Returns (row id, chat) of the rows now claimed by this process, to send at once. A reply among
-    them may have reached LINE before the crash, so it is marked unsure (see `_delivered_before`).
+    Returns the rows now claimed by this process, as the requests they go in (`multicast.units`),
+    to send at once. A reply among them may have reached LINE before the crash, so it is marked
+    unsure (see `_delivered_before`).
     """
     mine, taken = sender_id(), []
     with db.session() as session:
-        held = session.execute(select(Outbox.id, Outbox.to, Outbox.claimed_by).where(
+        held = session.execute(select(Outbox.id, Outbox.to, Outbox.kind, Outbox.multicast_key, Outbox.claimed_by).where(
             Outbox.status == "pending", Outbox.claimed_by.is_not(None), Outbox.claimed_by != mine,
-            Outbox.claimed_until >= now)).all()
-        for row_id, to, owner in held:
-            if not is_dead(owner):
+            Outbox.claimed_until >= now).order_by(Outbox.id)).all()
+        for row in held:
+            if not is_dead(row.claimed_by):
                 continue
             changed = session.execute(
-                update(Outbox).where(Outbox.id == row_id, Outbox.status == "pending", Outbox.claimed_by == owner)
+                update(Outbox).where(Outbox.id == row.id, Outbox.status == "pending", Outbox.claimed_by == row.claimed_by)
                 .values(claimed_by=mine, claimed_until=now + timedelta(seconds=CLAIM_SECONDS),
                         reply_unsure=case((Outbox.kind == "reply", True), else_=Outbox.reply_unsure))
                 .execution_options(synchronize_session=False)).rowcount
             if changed:
-                taken.append((row_id, to))
+                taken.append(row)
         session.commit()
     if taken:
         log.info("took back %s message(s) a stopped sender had claimed", len(taken))
-    return taken
+    return multicast.units(taken)
 
 
 def _record(db: Database, row_id: int, result: SendResult, now: datetime, max_attempts: int,
@@ -451,18 +600,26 @@ def _record(db: Database, row_id: int, result: SendResult, now: datetime, max_at
         _mark_sent(db, [row_id], now)
         return
     with db.session() as session:
-        row = session.get(Outbox, row_id)
-        row.claimed_until = row.claimed_by = None
-        row.reply_unsure = row.reply_unsure or reply_unsure
-        if result.outcome == "quota":  # LINE refused it: not delivered, not worth retrying until there is room
-            row.held, row.next_attempt_at, row.last_error = "quota", now + budget.HOLD_RECHECK, f"429 {result.detail}"[:1000]
-            budget.used_up(session, now)
-            session.commit()
-            return
-        _failed_attempt(row, result, now, max_attempts)
-        if row.status == "failed" and row.failure_notice_to:
-            _notify_failure(session, row, now)
+        _record_failure(session, row_id, result, now, max_attempts, reply_unsure)
         session.commit()
+
+
+def _record_failure(session: Session, row_id: int, result: SendResult, now: datetime, max_attempts: int,
+                    reply_unsure: bool = False) -> None:
+    """A try that did not deliver: held for the quota, retried later, or failed for good (its officer told)."""
+    row = session.get(Outbox, row_id)
+    row.claimed_until = row.claimed_by = None
+    row.reply_unsure = row.reply_unsure or reply_unsure
+    if result.outcome == "quota":  # LINE refused it: not delivered, not worth retrying until there is room
+        row.held, row.next_attempt_at, row.last_error = "quota", now + budget.HOLD_RECHECK, f"429 {result.detail}"[:1000]
+        # A multicast is refused whole when the month has fewer pushes left than it has recipients: once
+        # there is room again each row goes alone, so that those that fit arrive (LINE accepted nothing).
+        row.multicast_key = None
+        budget.used_up(session, now)
+        return
+    _failed_attempt(row, result, now, max_attempts)
+    if row.status == "failed" and row.failure_notice_to:
+        _notify_failure(session, row, now)
 
 
 def _notify_failure(session: Session, row: Outbox, now: datetime) -> None:

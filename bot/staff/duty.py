@@ -96,15 +96,15 @@ def on_duty(session: Session, now: datetime) -> list[Officer]:
             or (o.id in scheduled and not (o.off_duty_until is not None and o.off_duty_until > now))]
 
 
-def alert_recipients(session: Session, case, now: datetime) -> list[Officer]:
+def alert_recipients(session: Session, case, now: datetime, on_duty_now: list[Officer] | None = None) -> list[Officer]:
     """Who gets an ordinary alert about `case`: those on duty, or everyone when nobody is.
 
     Once a case has been escalated (nobody took it in time) everyone gets what follows; an urgent
-    case (ด่วนที่สุด) goes to everyone at once.
+    case (ด่วนที่สุด) goes to everyone at once. `on_duty_now`: `on_duty`, if the caller has it already.
     """
     if getattr(case, "urgent", False) or getattr(case, "escalation_level", 0):
         return active_officers(session)
-    return on_duty(session, now) or active_officers(session)
+    return (on_duty(session, now) if on_duty_now is None else on_duty_now) or active_officers(session)
 
 
 def names(officers: list[Officer]) -> str:

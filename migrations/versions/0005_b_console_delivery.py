@@ -14,7 +14,7 @@ import models.base
 
 
 revision = '0005b'
-down_revision = '0004c'
+down_revision = '0005a'  # after the multicast key (both were made on 0004c)
 branch_labels = None
 depends_on = None
 
