@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.casework import acknowledgements
 from bot.line import messages as m
-from bot.line import outbox
+from bot.line import outbox, outbox_waiting
 from bot.staff import duty
 from bot.staff.officers import active_officers
 from bot.casework.states import OPEN, STATES  # noqa: F401 - re-exported for callers
@@ -74,7 +74,7 @@ def take(session: Session, case: Case, officer: Officer, now: datetime) -> list[
         case.state = "taken"
     record(session, case, now, "taken", "officer", officer)
     # What the principal added meanwhile is in this answer; nobody else needs it pushed now.
-    outbox.withdraw_for_case(session, case.id, "followup_untaken", "the case was taken; its answer lists it")
+    outbox_waiting.withdraw_for_case(session, case.id, "followup_untaken", "the case was taken; its answer lists it")
     tell_officers(session, case, [m.text(say("case_taken_notice", case=case, officer=officer))], now,
                   "taken_by_other", exclude=officer)
     tell_reporter(session, case, say("reporter_case_taken", case=case, officer=officer), now, "case_taken")

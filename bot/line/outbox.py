@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.core import access
 from bot.core.db import Database
-from bot.line import budget, console_delivery, multicast
+from bot.line import budget, console_delivery, multicast, outbox_waiting as waiting
 from bot.line import limits as line_limits
 from bot.line.gateway import LineGateway, SendResult
 from bot.line.outbox_claims import is_dead, sender_id
@@ -31,8 +31,7 @@ log = logging.getLogger(__name__)
 CLAIM_SECONDS = 120
 _SENDER_CLAIM = "outbox_claimed_until"  # session.info key: rows queued in it are claimed till then
 _BATCH_SECONDS = "outbox_batch_seconds"  # session.info key: how long its batched pushes wait for company
-MAX_MESSAGES = 5  # LINE takes at most five message objects per request
-BATCH_WAIT_MAX = 3  # a batch goes PUSH_COALESCE_SECONDS after its last message, at most 3 × that after its first
+MAX_MESSAGES = waiting.MAX_MESSAGES
 MAX_BACKOFF = timedelta(minutes=30)
 # LINE's reply tokens live about a minute. Within this much of its issue, "Invalid reply token" for
 # a token we may already have used means our earlier try was accepted: the reply was delivered.
@@ -60,14 +59,14 @@ def enqueue_push(session: Session, to: str, messages: list[dict], now: datetime,
 def _enqueue(session, kind, to, messages, now, **fields) -> Outbox:
     if kind == "push" and (grace := console_delivery.grace_for(session, to, fields["purpose"], fields.get("case_id"), now)):
         line_limits.check(messages)
-        return _enqueue_for_console(session, to, messages, now, grace, fields)
+        return waiting.enqueue_for_console(session, to, messages, now, grace, fields)
     wait = session.info.get(_BATCH_SECONDS, 0) if kind == "push" else 0
     if wait and budget.batched(session, fields["purpose"], fields.get("case_id")):
         line_limits.check(messages)
         alone = budget.longest_wait(fields["purpose"])
         if alone is not None:
-            return _enqueue_waiting(session, to, messages, now, alone, fields)
-        return _enqueue_batched(session, to, messages, now, wait, fields)
+            return waiting.enqueue_waiting(session, to, messages, now, alone, fields)
+        return waiting.enqueue_batched(session, to, messages, now, wait, fields)
     claimed_until = session.info.get(_SENDER_CLAIM)
     row = Outbox(kind=kind, to=to, messages=messages, retry_key=str(uuid.uuid4()), status="pending",
                  attempts=0, next_attempt_at=now, created_at=now, claimed_until=claimed_until,
@@ -78,132 +77,9 @@ def _enqueue(session, kind, to, messages, now, **fields) -> Outbox:
     session.info.setdefault("queued_outbox", []).append(row)
     if kind == "reply" or fields["purpose"] not in budget.CARRIES_NOTHING:  # not a case's alert (a multicast)
         session.flush()
-        if _attach_waiting(session, row, now):
+        if waiting.attach_waiting(session, row, now):
             multicast.leave_group(session.info, row)
     return row
-
-
-def _enqueue_waiting(session: Session, to: str, messages: list[dict], now: datetime, longest: timedelta,
-                     fields: dict) -> Outbox:
-    """A push that waits alone, up to `longest`, for a reply or another push to its person to carry it.
-
-    What happens when the time is up depends on its purpose (`budget.RIDE_ONLY`: withdrawn;
-    `budget.UNTIL_TAKEN`: sent). It never carries others, so withdrawing it drops nothing else.
-    """
-    row = Outbox(kind="push", to=to, messages=messages, retry_key=str(uuid.uuid4()), status="pending", attempts=0,
-                 next_attempt_at=now + longest, created_at=now, **fields)
-    session.add(row)
-    session.flush()
-    return row
-
-
-def _enqueue_for_console(session: Session, to: str, messages: list[dict], now: datetime, grace: timedelta,
-                         fields: dict) -> Outbox:
-    """A push for an officer at the web console: it waits `grace` for the console to show it (then it is
-    never pushed), and goes by push after that (`console_delivery`). It carries no batch."""
-    until = now + grace
-    row = Outbox(kind="push", to=to, messages=messages, retry_key=str(uuid.uuid4()), status="pending", attempts=0,
-                 next_attempt_at=until, created_at=now, console_until=until, **fields)
-    session.add(row)
-    session.flush()
-    return row
-
-
-def _open_push(now: datetime) -> tuple:
-    """A push nobody has tried or is trying: its messages may still go with another row instead."""
-    return (Outbox.status == "pending", Outbox.kind == "push", Outbox.attempts == 0, Outbox.claimed_by.is_(None),
-            Outbox.merged_into.is_(None))
-
-
-def _enqueue_batched(session: Session, to: str, messages: list[dict], now: datetime, wait: int, fields: dict) -> Outbox:
-    """A push that waits `wait` seconds so that what follows for the same person goes in the same push.
-
-    Each message that joins makes the batch wait `wait` seconds more (a burst of messages is one
-    push), up to `BATCH_WAIT_MAX` × `wait` after the first message.
-
-    It joins a waiting push to that person when the five messages allow (stored as "merged" into it,
-    for the accounts); the waiting row is locked first, so a sender can no longer be taking it.
-    """
-    first_wait = wait * budget.FIRST_WAIT.get(fields["purpose"], 1)
-    row = Outbox(kind="push", to=to, messages=messages, retry_key=str(uuid.uuid4()), status="pending", attempts=0,
-                 next_attempt_at=now + timedelta(seconds=first_wait), created_at=now, **fields)
-    carrier = _batch_for(session, to, len(messages), now)
-    if carrier is not None:  # it waits `wait` more for the next one, but never longer than BATCH_WAIT_MAX × wait
-        carrier.messages = [*carrier.messages, *messages]
-        carrier.next_attempt_at = min(now + timedelta(seconds=wait),
-                                      carrier.created_at + timedelta(seconds=max(wait * BATCH_WAIT_MAX, first_wait)))
-        carrier.failure_notice_to = carrier.failure_notice_to or row.failure_notice_to
-        multicast.leave_group(session.info, carrier)
-        row.status, row.merged_into = "merged", carrier.id
-    else:
-        multicast.join_identical(session.info, row)
-    session.add(row)
-    session.flush()
-    if carrier is None and _attach_waiting(session, row, now, alone_only=True):  # it takes along what waits alone
-        multicast.leave_group(session.info, row)
-    return row
-
-
-def _batch_for(session: Session, to: str, count: int, now: datetime) -> Outbox | None:
-    waiting = session.scalars(select(Outbox.id).where(Outbox.to == to, Outbox.held.is_(None), Outbox.next_attempt_at > now,
-                                                      Outbox.purpose.in_(budget.BATCHED), Outbox.console_until.is_(None),
-                                                      *_open_push(now))
-                              .order_by(Outbox.id.desc()).limit(1)).first()
-    if waiting is None or not _lock_open(session, waiting, now):
-        return None
-    row = session.get(Outbox, waiting)
-    session.refresh(row)
-    return row if len(row.messages) + count <= MAX_MESSAGES else None
-
-
-def _lock_open(session: Session, row_id: int, now: datetime) -> bool:
-    """Lock a row still open for company (a no-op UPDATE); False if a sender took it meanwhile."""
-    return bool(session.execute(update(Outbox).where(Outbox.id == row_id, *_open_push(now))
-                                .values(attempts=Outbox.attempts).execution_options(synchronize_session=False))
-                .rowcount)
-
-
-def _attach_waiting(session: Session, reply: Outbox, now: datetime, alone_only: bool = False) -> bool:
-    """Put pushes still waiting for this person (batched, riding, or held for the budget) into a message
-    that goes to them anyway: a reply (free) or a push (one push instead of several).
-
-    `alone_only`: only those that wait alone (`budget.longest_wait`), for a new batch. True if it took any.
-    """
-    query = select(Outbox).where(Outbox.to == reply.to, Outbox.id != reply.id, *_open_push(now))
-    if alone_only:
-        query = query.where(Outbox.purpose.in_([*budget.RIDE_ONLY, *budget.UNTIL_TAKEN]))
-    waiting = session.scalars(query.order_by(Outbox.id).limit(MAX_MESSAGES)).all()
-    taken: list[dict] = []
-    for row in waiting:
-        if len(taken) + len(row.messages) + len(reply.messages) > MAX_MESSAGES:
-            break
-        merged = session.execute(update(Outbox).where(Outbox.id == row.id, *_open_push(now))
-                                 .values(status="merged", merged_into=reply.id, held=None)
-                                 .execution_options(synchronize_session=False)).rowcount
-        if merged:
-            session.refresh(row)
-            taken += row.messages
-    if taken:
-        reply.messages = [*taken, *reply.messages]
-        session.flush()
-    return bool(taken)
-
-
-def withdraw_for_case(session: Session, case_id: int, purpose: str, why: str) -> int:
-    """Withdraw the pushes of `purpose` for a case that still wait alone (nobody needs them any more)."""
-    return session.execute(update(Outbox).where(Outbox.case_id == case_id, Outbox.purpose == purpose,
-                                                Outbox.status == "pending", Outbox.attempts == 0,
-                                                Outbox.claimed_by.is_(None))
-                           .values(status="withdrawn", last_error=why)
-                           .execution_options(synchronize_session=False)).rowcount
-
-
-def _expire_riders(session: Session, now: datetime) -> int:
-    """Riders whose window ended without a reply or push to carry them: withdrawn (the thread keeps what they said)."""
-    return session.execute(update(Outbox).where(Outbox.purpose.in_(list(budget.RIDE_ONLY)), *_open_push(now),
-                                                Outbox.next_attempt_at <= now)
-                           .values(status="withdrawn", last_error="nothing carried it in time; it is in the case's thread")
-                           .execution_options(synchronize_session=False)).rowcount
 
 
 def send_after_commit(session: Session, now: datetime, batch_seconds: int = 0) -> None:
@@ -237,7 +113,7 @@ def queued_ids(session: Session) -> list[int]:
 def due_ids(db: Database, now: datetime, limit: int = 100) -> list[int]:
     """Rows waiting to be sent whose time has come and that nobody is sending right now."""
     with db.session() as session:
-        if _expire_riders(session, now):
+        if waiting.expire_riders(session, now):
             session.commit()
         query = (select(Outbox.id).where(Outbox.status == "pending", Outbox.next_attempt_at <= now, _unclaimed(now))
                  .order_by(Outbox.id).limit(limit))
@@ -653,9 +529,9 @@ def withdraw_images(session: Session, url_part: str, now: datetime, image_only: 
     not sent at all ("withdrawn"); other rows go without that image. A row being sent at this
     moment is left alone: its link already answers 410.
     """
-    waiting = session.scalars(select(Outbox).where(Outbox.status.in_(("pending", "failed")), _unclaimed(now)))
+    unsent = session.scalars(select(Outbox).where(Outbox.status.in_(("pending", "failed")), _unclaimed(now)))
     changed = 0
-    for row in waiting:
+    for row in unsent:
         kept = [message for message in row.messages
                 if not (message.get("type") == "image" and url_part in message.get("originalContentUrl", ""))]
         if len(kept) == len(row.messages):
