@@ -46,6 +46,8 @@ def may_receive(session: Session, to: str, case_id: int | None) -> bool:
 
 def may_receive_all(session: Session, wanted: list[tuple[str, int | None]]) -> list[bool]:
     """`may_receive` for several (chat, case id) at once, in at most three queries (a multicast's recipients)."""
+    if not wanted:
+        return []
     case_ids = {case_id for _to, case_id in wanted if case_id is not None}
     chats = {to for to, _case_id in wanted}
     reporters = dict(session.execute(select(Case.id, Case.reporter_line_user_id)

@@ -23,11 +23,12 @@ from bot.line import outbox
 from bot.staff.officers import active_officers
 from config.categories import BY_KEY
 from config.urgent import load as urgent_words
-from models import AuditLog, Case, CaseEntry, Reporter
+from models import AuditLog, Case, Reporter
 
 CASE = "_case"  # the case an urgent report was filed as, before its details were complete
 ASKED = "ผู้รายงานแจ้งเหตุด่วน"  # the reason when the principal said so
 TYPED_FIELDS = ("category_other", "subject", "facts", "initial_help")  # where danger is looked for
+WHAT_HAPPENED = ("subject", "facts", "initial_help")  # an unfiled urgent report's words, kept when it joins a case
 
 
 def danger_reason(answers: dict, settings) -> str | None:
@@ -164,7 +165,7 @@ def raise_case(session, case: Case, reason: str, now, settings) -> list[dict]:
     if case.urgent or case.state == "closed":
         return []
     case.urgent, case.urgent_reason = True, reason[:100]
-    session.add(CaseEntry(case_id=case.id, at=now, kind="urgent", author="system", detail={"raised": reason[:100], "asked": reason == ASKED}))
+    casework.record(session, case, now, "urgent", "system", detail={"raised": reason[:100], "asked": reason == ASKED})
     session.add(AuditLog(at=now, actor=case.reporter_line_user_id, action="case_urgent", case_id=case.id,
                          detail={"reason": reason[:100]}))
     session.flush()
@@ -191,7 +192,7 @@ def about_open_case(turn, case_id: int, draft_store=None) -> list[dict]:
     typed = ""
     if draft_store is not None and not draft_store.draft.answers.get(CASE):
         answers = draft_store.draft.answers
-        typed = "\n".join(str(answers[f]).strip() for f in TYPED_FIELDS[1:] if answers.get(f))
+        typed = "\n".join(str(answers[f]).strip() for f in WHAT_HAPPENED if answers.get(f))
         draft_store.drop()
     if case.state == "closed":
         return [m.text(say("urgent_case_closed", case=case))]

@@ -66,8 +66,8 @@ def waiting(session: Session, to: str, now: datetime) -> list[Outbox]:
     """What the console of the officer `to` shows now (oldest first); rows whose officer lost access are withdrawn."""
     rows = list(session.scalars(select(Outbox).where(*_showable(to, now)).order_by(Outbox.id).limit(SHOWN_AT_MOST)))
     kept = []
-    for row in rows:
-        if access.may_receive(session, to, row.case_id):
+    for row, allowed in zip(rows, access.may_receive_all(session, [(to, row.case_id) for row in rows])):
+        if allowed:
             kept.append(row)
         else:
             row.status, row.last_error = "withdrawn", "the recipient lost access"
@@ -84,9 +84,8 @@ def settle(session: Session, to: str, ids: Iterable[int], now: datetime) -> list
         return []
     rows = list(session.scalars(select(Outbox).where(Outbox.id.in_(wanted), *_showable(to, now)).order_by(Outbox.id)))
     settled = []
-    for row in rows:
-        if not access.may_receive(session, to, row.case_id):
-            continue
+    allowed = access.may_receive_all(session, [(to, row.case_id) for row in rows])
+    for row in (row for row, ok in zip(rows, allowed) if ok):
         changed = session.execute(
             update(Outbox).where(Outbox.id == row.id, *_showable(to, now))
             .values(status="sent", kind="console", sent_at=now, pushes=0, held=None, claimed_until=None,

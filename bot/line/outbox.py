@@ -261,7 +261,7 @@ def _whole_groups(session: Session, rows: list[Outbox], mine: str) -> list[Outbo
 def _allowed_now(session: Session, rows: list[Outbox]) -> list[Outbox]:
     """The claimed pushes whose recipient may still receive them; the others are withdrawn."""
     checked = [row for row in rows if row.purpose not in ANSWERS]
-    allowed = access.may_receive_all(session, [(row.to, row.case_id) for row in checked]) if checked else []
+    allowed = access.may_receive_all(session, [(row.to, row.case_id) for row in checked])
     gone = {row.id for row, ok in zip(checked, allowed) if not ok}
     if gone:
         session.execute(update(Outbox).where(Outbox.id.in_(gone))
