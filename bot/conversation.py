@@ -9,7 +9,7 @@ from typing import Callable
 from sqlalchemy.orm import Session
 
 from bot import officer_desk, officer_flows
-from bot.casework import threads
+from bot.casework import references, threads
 from bot.casework.states import STATES
 from bot.core.texts import say
 from bot.dialogue import chat_state, engine
@@ -109,9 +109,22 @@ def principal_button(msg: Message) -> list[dict]:
     if isinstance(msg.payload, p.AskFund):
         return ask_fund(msg, msg.payload.case)
     if isinstance(msg.payload, p.UrgentCase):
-        store = form_engine.DraftStore(msg.turn.session, msg.draft, msg.turn.now) if msg.draft is not None else None
-        return urgent.about_open_case(msg.turn, msg.payload.case, store)
+        return _about_open_case(msg, msg.payload.case)
     return stale_button(msg)
+
+
+def urgent_about_typed_case(msg: Message) -> list[dict]:
+    """"เรื่องเดิม 0001/2569" typed as LINE for PC users do: as the button, if it is one of theirs."""
+    typed = urgent.typed_open_case(msg.draft, msg.answer)
+    case = references.find(msg.turn.session, typed, msg.turn.now)
+    if case is None or case.reporter_line_user_id != msg.turn.user_id:
+        return engine.ask(form_engine.chat_of(msg.turn, msg.draft), say("urgent_case_unknown", typed=typed))
+    return _about_open_case(msg, case.id)
+
+
+def _about_open_case(msg: Message, case_id: int) -> list[dict]:
+    store = form_engine.DraftStore(msg.turn.session, msg.draft, msg.turn.now) if msg.draft is not None else None
+    return urgent.about_open_case(msg.turn, case_id, store)
 
 
 def officer_command(msg: Message) -> list[dict]:
@@ -256,6 +269,8 @@ ROUTES: tuple[Route, ...] = (
           and x.words in officer_desk.OFFICER_WORDS, officer_word),
     Route("a principal's button", lambda x: x.payload is not None and x.payload.audience == "principal",
           principal_button, principal=True),
+    Route("an urgent report's open-case button, typed", lambda x: urgent.typed_open_case(x.draft, x.answer) is not None,
+          urgent_about_typed_case, principal=True),
     Route("ด่วน, or the urgent button, at any step", lambda x: report_form.urgent_taken(x.answer) is not None,
           report_urgently, principal=True),
     Route("a principal's command", lambda x: _command(x) is not None, lambda x: _command(x)(x), principal=True),

@@ -455,3 +455,22 @@ def test_a_new_emergency_from_a_principal_with_an_open_case_still_files_on_the_t
     principal.taps("ใช้เบอร์เดิม")
     found = cases(services)
     assert len(found) == 2 and found[-1].urgent and not found[0].urgent
+
+
+def test_typing_the_open_case_button_works_as_tapping_it(app, services, line):
+    """LINE for PC users type what they see: "เรื่องเดิม 0001/2569" is never taken as the school's name."""
+    officer = add_officer(services, line)
+    principal = line.user()
+    file_report(principal)
+    officer.says("รับเรื่อง 0001/2569")
+    principal.says("ด่วน นักเรียนถูกทำร้ายอีกแล้ว")
+    principal.says("เรื่องเดิม 0001/2569")
+    (case,) = cases(services)
+    assert case.urgent and case.reporter_school == "โรงเรียนบ้านหนองตัวอย่าง"
+    assert "ด่วนที่สุด" in principal.last_text()
+    principal.says("ด่วน นักเรียนหายตัว")
+    principal.says("เรื่องเดิม 9999/2569")  # no such case of theirs: said so, and the question again
+    assert "ไม่พบเรื่องเลขที่ \"9999/2569\"" in principal.last_text() and "ใช้ชื่อโรงเรียนเดิม" in principal.quick_reply_labels()
+    principal.taps("ใช้ชื่อโรงเรียนเดิม")
+    principal.taps("ใช้เบอร์เดิม")
+    assert len(cases(services)) == 2 and cases(services)[-1].reporter_school == "โรงเรียนบ้านหนองตัวอย่าง"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.casework import actions as casework
+from bot.casework import references
 from bot.casework.case_view import officer_alert
 from bot.core.texts import say
 from bot.core.urgency import danger_words
@@ -52,6 +53,7 @@ def _danger(chat) -> bool:
 
 
 OPEN_CASES_OFFERED = 2  # "it is about my open case" buttons on the emergency numbers, the latest first
+OPEN_CASE_WORD = "เรื่องเดิม"  # their label, "เรื่องเดิม 0001/2569", which may be typed too
 
 
 def emergency_message(settings, offer_fast: bool, open_cases: list[Case] = ()) -> dict:
@@ -64,9 +66,9 @@ def emergency_message(settings, offer_fast: bool, open_cases: list[Case] = ()) -
         buttons.append({"type": "button", "style": "secondary", "height": "sm",
                         "action": m.say_button("ส่งเรื่องถึงศูนย์ทันที", "ด่วน")})
     for case in open_cases[:OPEN_CASES_OFFERED]:
-        label = f"เรื่องเดิม {case.reference}"
+        label = f"{OPEN_CASE_WORD} {case.reference}"
         buttons.append({"type": "button", "style": "secondary", "height": "sm", "action": m.postback_button(
-            label if len(label) <= 20 else "เรื่องเดิม", UrgentCase(case.id).data, f"เหตุด่วนนี้คือเรื่อง {case.reference}")})
+            label if len(label) <= 20 else OPEN_CASE_WORD, UrgentCase(case.id).data, label)})
     bubble = {
         "type": "bubble",
         "header": {"type": "box", "layout": "vertical", "backgroundColor": "#B71C1C", "contents": [
@@ -178,6 +180,15 @@ def raise_case(session, case: Case, reason: str, now, settings) -> list[dict]:
             outbox.enqueue_push(session, officer.line_user_id, [officer_alert(case, lead)], now, "case_urgent",
                                 case.id)
     return [emergency_message(settings, offer_fast=False)]
+
+
+def typed_open_case(draft, answer) -> str | None:
+    """The reference in "เรื่องเดิม 0001/2569" typed while an urgent report is on its way (not filed yet), else None."""
+    head, _, rest = answer.words.partition(" ")
+    answers = draft.answers if draft is not None else {}
+    if head != OPEN_CASE_WORD or not references.looks_like(rest) or not answers.get(FAST) or answers.get(CASE):
+        return None
+    return rest
 
 
 def about_open_case(turn, case_id: int, draft_store=None) -> list[dict]:
