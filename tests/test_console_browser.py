@@ -126,6 +126,9 @@ def test_the_principals_words_appear_in_the_officers_open_console_instead_of_a_p
     expect(panel.get_by_role("link", name="เรื่อง 0001/2569")).to_be_visible()
     expect(console).to_have_title(re.compile(r"\(1 ข้อความใหม่\)"))
     console.screenshot(path=str(SCREENSHOTS / "console-inbox.png"))
+    console.set_viewport_size({"width": 390, "height": 844})  # an officer on their phone
+    console.screenshot(path=str(SCREENSHOTS / "console-inbox-phone.png"))
+    console.set_viewport_size(LAPTOP)
 
     with services.db.session() as session:  # shown in the console: never pushed
         rows = session.scalars(select(Outbox).where(Outbox.purpose == "reporter_wrote")).all()
