@@ -23,6 +23,7 @@ from config.settings import Settings
 
 MENU_BUTTONS = ("แจ้งเหตุ", "สถานะ", "เมนู")
 threads.FLOWS["closed_or_new"] = threads.closed_or_new(form_engine.start)
+threads.HOOKS["raise_urgent"] = urgent.raise_case
 PRINCIPAL_FLOWS = {fund_chat.FUND.name: fund_chat.FUND, **threads.FLOWS}
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Callable
 
 from sqlalchemy import select
 
@@ -13,7 +14,6 @@ from bot.dialogue import chat_state
 from bot.dialogue.answers import Answer
 from bot.dialogue.choices import Choice
 from bot.dialogue.engine import Flow, Step
-from bot.intake import urgent
 from bot.line import messages as m
 from bot.photos import pipeline as photos
 from config.urgent import load as urgent_words
@@ -37,6 +37,9 @@ def closed_cases_of(session, user_id: str, limit: int = 3) -> list[Case]:
 
 
 FLOWS: dict[str, Flow] = {}  # filled below and by the router (closed_or_new needs the report form)
+# Filled by the router: "raise_urgent" (bot/intake/urgent.raise_case), which makes an open case urgent when
+# a message names a danger; it lives with the urgent reports, a floor above the casework.
+HOOKS: dict[str, Callable] = {}
 
 
 def add_to_case(turn, answer: Answer) -> list[dict] | None:
@@ -64,7 +67,7 @@ def _add(turn, case: Case, held: dict) -> list[dict]:
         return casework.from_reporter(turn.session, case, turn.now, photo_id=photo.id)
     text = held["text"].strip()[:2000]
     danger = danger_words(text, urgent_words(turn.settings.urgent_keywords_path))
-    alarm = urgent.raise_case(turn.session, case, danger[0], turn.now, turn.settings) if danger else []
+    alarm = HOOKS["raise_urgent"](turn.session, case, danger[0], turn.now, turn.settings) if danger else []
     return alarm + casework.from_reporter(turn.session, case, turn.now, text=text, danger=bool(danger))
 
 
